@@ -1,0 +1,54 @@
+# antqsearch — every target installs what it needs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export ANTQ_CORPUS_DIR ?= corpus
+export ANTQ_INDEX_DIR ?= index
+
+.PHONY: run test install chromium index lint eval bench bench-quick screenshots clean
+
+run: install ## Install, build the index if it is missing, serve on localhost
+	@test -f $(ANTQ_INDEX_DIR)/CURRENT || $(BIN)/antqsearch index
+	$(BIN)/antqsearch serve --host $(HOST) --port $(PORT)
+
+test: install chromium ## Install everything and run the whole test suite
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+chromium: ## Debian's Chromium for the browser tests (never a downloaded browser)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+index: install ## Build or update the index
+	$(BIN)/antqsearch index
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+eval: install ## Ranking quality on XQuAD-vi, with and without diacritics, vs BM25
+	$(BIN)/python bench/relevance.py --both
+
+bench: install ## Speed: 10k synthetic articles, ours vs pyvi floor vs SQLite FTS5
+	$(BIN)/python bench/speed.py --articles 10000
+
+bench-quick: install
+	$(BIN)/python bench/speed.py --articles 1000
+
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) index/gen-* index/CURRENT

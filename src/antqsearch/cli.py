@@ -1,0 +1,221 @@
+"""The ``antqsearch`` command: thin click commands over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import CORPUS_ENV, INDEX_ENV, Settings
+from .indexer import BuildSummary, CorpusMissing, build_index
+from .report import check_corpus
+from .search import BadRequest, SearchPage, SearchRequest, SearchService
+from .store import BuildInProgress, IndexNotReady
+
+corpus_option = click.option(
+    "--corpus",
+    "corpus",
+    envvar=CORPUS_ENV,
+    type=click.Path(path_type=Path),
+    help="Thư mục bài viết (mặc định corpus/).",
+)
+index_option = click.option(
+    "--index",
+    "index",
+    envvar=INDEX_ENV,
+    type=click.Path(path_type=Path),
+    help="Thư mục chỉ mục (mặc định index/).",
+)
+
+
+def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
+    return Settings.from_env(corpus_dir=corpus, index_dir=index)
+
+
+def _fail(message: str) -> None:
+    click.secho(f"Lỗi: {message}", fg="red", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="antqsearch")
+def main() -> None:
+    """Tìm kiếm toàn văn tin bài Ngày hội toàn dân bảo vệ an ninh Tổ quốc."""
+
+
+@main.command()
+@corpus_option
+@index_option
+@click.option("--full", is_flag=True, help="Phân tích lại mọi bài, kể cả bài không đổi.")
+def index(corpus: Path | None, index: Path | None, full: bool) -> None:
+    """Lập (hoặc cập nhật) chỉ mục từ thư mục bài viết."""
+    settings = _settings(corpus, index)
+    try:
+        summary = _build_with_progress(settings, full)
+    except (CorpusMissing, BuildInProgress) as exc:
+        _fail(str(exc))
+    else:
+        _print_summary(summary)
+
+
+def _build_with_progress(settings: Settings, full: bool) -> BuildSummary:
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Phân tích bài viết", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        return build_index(settings.corpus_dir, settings.index_dir, full=full, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _print_summary(summary: BuildSummary) -> None:
+    if not summary.changed and not summary.full:
+        click.echo(
+            f"Không có thay đổi: {summary.unchanged} bài không đổi, không phân tích lại "
+            f"bài nào ({summary.seconds:.2f} giây)."
+        )
+    else:
+        kind = "toàn bộ" if summary.full else "cập nhật"
+        click.echo(
+            f"Đã lập chỉ mục ({kind}) trong {summary.seconds:.2f} giây: "
+            f"{summary.added} thêm, {summary.updated} sửa, {summary.removed} xóa, "
+            f"{summary.unchanged} không đổi, {len(summary.skipped)} bỏ qua; "
+            f"chỉ mục có {summary.total} bài."
+        )
+    for skipped in summary.skipped:
+        click.secho(f"  bỏ qua {skipped.path}: {skipped.reason}", fg="yellow", err=True)
+
+
+def _service(index: Path | None) -> SearchService:
+    return SearchService(_settings(index=index).index_dir)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@index_option
+@click.option("--province", multiple=True, help="Lọc theo tỉnh (lặp lại để chọn nhiều).")
+@click.option("--year", multiple=True, help="Lọc theo năm (lặp lại để chọn nhiều).")
+@click.option("--official", multiple=True, help="Lọc theo quan chức (lặp lại để chọn nhiều).")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Sắp xếp theo độ liên quan hoặc ngày.",
+)
+@click.option("--page", type=int, default=1, show_default=True, help="Trang kết quả.")
+@click.option("--per-page", type=int, default=10, show_default=True, help="Số kết quả mỗi trang.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def search(
+    query: str,
+    index: Path | None,
+    province: tuple[str, ...],
+    year: tuple[str, ...],
+    official: tuple[str, ...],
+    sort: str,
+    page: int,
+    per_page: int,
+    as_json: bool,
+) -> None:
+    """Tìm bài viết; QUERY rỗng liệt kê mọi bài, mới nhất trước."""
+    try:
+        request = SearchRequest(query, province, year, official, sort, page, per_page)
+        result = _service(index).search(request)
+    except (BadRequest, IndexNotReady) as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_page(result)
+
+
+def _print_page(page: SearchPage) -> None:
+    click.echo(f"{page.total} kết quả ({page.took_ms:.0f} ms), trang {page.page}/{page.pages}")
+    for notice in page.notices:
+        click.secho(notice, fg="yellow")
+    if page.suggestion:
+        click.echo(f"Có phải bạn muốn tìm: {page.suggestion}")
+    for rank, hit in enumerate(page.hits, start=(page.page - 1) * page.per_page + 1):
+        click.echo(f"{rank:>3}. {hit.title}  [{hit.id}]")
+        meta = " · ".join(x for x in (hit.date, hit.province, ", ".join(hit.officials)) if x)
+        click.echo(f"     {meta}  (điểm {hit.score:.2f})")
+    for facet, values in page.facets.items():
+        shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+        click.echo(f"{facet}: {shown}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def stats(index: Path | None, as_json: bool) -> None:
+    """Số bài và số bài theo từng giá trị của mỗi nhóm lọc."""
+    try:
+        data = _service(index).stats()
+    except IndexNotReady as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['documents']} bài")
+    for facet, values in data["facets"].items():
+        click.echo(f"{facet}:")
+        for value, count in values:
+            click.echo(f"  {count:>5}  {value}")
+
+
+@main.command()
+@corpus_option
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def check(corpus: Path | None, as_json: bool) -> None:
+    """Siêu dữ liệu trích được của từng bài, và những gì còn thiếu."""
+    settings = _settings(corpus)
+    try:
+        rows = check_corpus(settings.corpus_dir)
+    except CorpusMissing as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        _print_check_row(row)
+
+
+def _print_check_row(row: dict[str, Any]) -> None:
+    if "skipped" in row:
+        click.secho(f"{row['id']}: bỏ qua ({row['skipped']})", fg="yellow")
+        return
+    officials = ", ".join(row["officials"]) or "—"
+    missing = f"  THIẾU: {', '.join(row['missing'])}" if row["missing"] else ""
+    click.echo(
+        f"{row['id']} | {row['title'][:70]} | {row['date'] or '—'} | "
+        f"{row['province'] or '—'} | {officials} | {row['author'] or '—'}{missing}"
+    )
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Cổng.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Số luồng phục vụ.")
+def serve(index: Path | None, host: str, port: int, threads: int) -> None:
+    """Chạy trang tìm kiếm bằng máy chủ WSGI (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from .web import create_app
+
+    app = create_app({"INDEX_DIR": str(_settings(index=index).index_dir)})
+    click.echo(f"Đang phục vụ tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="antqsearch")

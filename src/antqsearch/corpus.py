@@ -1,0 +1,148 @@
+"""Finding and reading the articles of a corpus folder.
+
+Every ``*.txt`` under the folder (subfolders included, hidden files and links that lead
+outside it excluded) is one article; its id is its path under the folder without ``.txt``.
+Reading never raises for a bad file: it returns a :class:`Skipped` with the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import normalize_text
+
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+SIDECAR_SUFFIX = ".meta.json"
+
+
+class UnreadableArticle(ValueError):
+    """A file that cannot be an article; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read: normalised text, content hash and operator overrides."""
+
+    id: str
+    path: str
+    text: str
+    content_hash: str
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+def article_id(corpus_dir: Path, path: Path) -> str:
+    """The article id: the path under the corpus folder, without ``.txt``, with ``/``."""
+    return path.relative_to(corpus_dir).with_suffix("").as_posix()
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def find_articles(corpus_dir: Path) -> Iterator[Path | Skipped]:
+    """Yield the article files of a folder (sorted), or a Skipped for a bad link."""
+    root = corpus_dir.resolve()
+    for dirpath, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(".txt"):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(root, path):
+                yield Skipped(str(path), "liên kết trỏ ra ngoài thư mục corpus")
+                continue
+            yield path
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or UTF-16 (with BOM, or plainly detectable)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16)
+    if b"\x00" in data:
+        raise UnreadableArticle("tệp nhị phân (có byte NUL)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableArticle(
+            f"không phải văn bản UTF-8 (byte 0x{data[exc.start]:02x} ở vị trí {exc.start})"
+        ) from None
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when text without a BOM has NULs in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def _check_text(text: str) -> str:
+    if not text.strip():
+        raise UnreadableArticle("tệp rỗng")
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\t")
+    if controls > 0.01 * min(len(text), 20000):
+        raise UnreadableArticle("tệp nhị phân (nhiều ký tự điều khiển)")
+    return text
+
+
+def _read_sidecar(path: Path) -> tuple[bytes, dict[str, object]]:
+    sidecar = path.with_name(path.name[: -len(".txt")] + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return b"", {}
+    data = sidecar.read_bytes()
+    try:
+        overrides = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UnreadableArticle(f"tệp {sidecar.name} không phải JSON hợp lệ: {exc}") from None
+    if not isinstance(overrides, dict):
+        raise UnreadableArticle(f"tệp {sidecar.name} phải là một đối tượng JSON")
+    return data, overrides
+
+
+def read_article(corpus_dir: Path, path: Path) -> RawArticle | Skipped:
+    """Read one article file; a file that cannot be read gives a Skipped with the reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise UnreadableArticle(
+                f"tệp quá lớn ({size / 1048576:.1f} MB > {MAX_ARTICLE_BYTES // 1048576} MB)"
+            )
+        data = path.read_bytes()
+        text = _check_text(normalize_text(decode_bytes(data)))
+        sidecar_bytes, overrides = _read_sidecar(path)
+    except UnreadableArticle as exc:
+        return Skipped(str(path), str(exc))
+    except OSError as exc:
+        return Skipped(str(path), f"không đọc được tệp ({exc.strerror or exc})")
+    except UnicodeDecodeError as exc:
+        return Skipped(str(path), f"không giải mã được ({exc.reason})")
+    digest = hashlib.sha1(data + b"\x00" + sidecar_bytes).hexdigest()
+    return RawArticle(article_id(corpus_dir, path), str(path), text, digest, overrides)

@@ -1,0 +1,229 @@
+"""From a parsed query to a Whoosh query, with the same analysis as the documents.
+
+A query typed with diacritics matches exact syllables; one typed without them matches
+folded syllables (and exact ones count a little more). Every query word is required
+(synonyms and ``OR`` alternatives count as the same word); phrases, adjacent words and
+pyvi compounds add to the score without being required. When no article has every word,
+:attr:`BuiltQuery.relaxed` finds articles with some of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from .analysis import abbreviations
+from .querylang import Clause, ParsedQuery
+from .segment import compound_terms, segment
+from .snippets import Marks
+from .text import fold_diacritics, has_diacritics, syllable_terms
+
+
+# Shorter syllables without diacritics are too ambiguous to mark alone (van: văn, vân, vạn…).
+MIN_FOLDED_SINGLE = 4
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Field and signal weights of the ranking (tuned in bench/relevance.py)."""
+
+    title: float = 2.0
+    body: float = 1.0
+    meta: float = 2.0
+    exact_in_folded: float = 0.3
+    phrase: float = 1.0
+    bigram: float = 0.5
+    compound: float = 0.5
+
+
+@dataclass(frozen=True)
+class BuiltQuery:
+    """The Whoosh queries of a reader's query, and the terms to mark in the text."""
+
+    query: Q.Query | None
+    relaxed: Q.Query | None
+    marks: Marks = field(default_factory=Marks)
+    accented: bool = True
+    terms: tuple[str, ...] = field(default=())
+
+
+@dataclass
+class _Builder:
+    accented: bool
+    weights: Weights
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+    singles: set[str] = field(default_factory=set)
+
+    def fields(self) -> list[tuple[str, float, bool]]:
+        """(field, boost, folded) triples searched in this mode."""
+        w = self.weights
+        exact = [("title", w.title, False), ("body", w.body, False), ("meta", w.meta, False)]
+        if self.accented:
+            return exact
+        folded = [(f"{name}_f", boost, True) for name, boost, _ in exact]
+        return folded + [(n, b * w.exact_in_folded, False) for n, b, _ in exact]
+
+    def mark(self, terms: Sequence[str]) -> None:
+        """Mark ``terms`` in the text: alone if one syllable, else only where adjacent."""
+        keys = tuple(terms if self.accented else (fold_diacritics(t) for t in terms))
+        if len(keys) == 1:
+            self.singles.add(keys[0])
+        elif keys:
+            self.phrases.add(keys)
+
+    def mark_words(self, text: str) -> None:
+        """Mark adjacent pairs of the text's syllables, and its words as pyvi segments them.
+
+        pyvi cannot segment text without diacritics: for such a query only the pairs (and a
+        lone syllable) are marked, plus the words of ``accented_hint`` when there is one.
+        """
+        terms = syllable_terms(text)
+        if self.accented or len(terms) == 1:
+            for word in segment(text):
+                self.mark(syllable_terms(word.text))
+        for pair in zip(terms, terms[1:]):
+            self.mark(pair)
+
+    def marks(self) -> Marks:
+        return Marks(frozenset(self.phrases), frozenset(self.singles), not self.accented)
+
+    def words(self, terms: Sequence[str], phrase: bool) -> Q.Query:
+        """All of ``terms`` (as a phrase when asked) in any searched field."""
+        if len(terms) == 1:
+            return Q.Or(
+                [Q.Term(f, self._form(terms[0], fd), boost=b) for f, b, fd in self.fields()]
+            )
+        if phrase:
+            return Q.Or(
+                [
+                    Q.Phrase(f, [self._form(t, fd) for t in terms], boost=b)
+                    for f, b, fd in self.fields()
+                ]
+            )
+        return Q.And([self.words([t], False) for t in terms])
+
+    @staticmethod
+    def _form(term: str, folded: bool) -> str:
+        return fold_diacritics(term) if folded else term
+
+    def with_synonyms(self, terms: tuple[str, ...], phrase: bool) -> Q.Query:
+        """``terms`` or any equivalent form from the abbreviation table."""
+        alternatives = abbreviations().alternatives(terms, folded=not self.accented)
+        own = self.words(terms, phrase)
+        if phrase or alternatives:
+            self.mark(terms)
+        for alternative in alternatives:
+            self.mark(alternative)
+        if not alternatives:
+            return own
+        return Q.Or([own, *(self.words(alt, True) for alt in alternatives)])
+
+    def run(self, terms: list[str]) -> list[Q.Query]:
+        """Required units of a run of plain words, abbreviations grouped with their forms."""
+        units, i = [], 0
+        lengths = sorted(abbreviations().lengths(), reverse=True)
+        while i < len(terms):
+            for n in [n for n in lengths if n <= len(terms) - i] + [1]:
+                span = tuple(terms[i : i + n])
+                if n == 1 or abbreviations().alternatives(span, folded=not self.accented):
+                    units.append(self.with_synonyms(span, phrase=False))
+                    i += n
+                    break
+        return units
+
+    def boosts(self, terms: list[str], text: str) -> list[Q.Query]:
+        """Optional clauses: the run as a phrase, adjacent pairs, pyvi compounds."""
+        if len(terms) < 2:
+            return []
+        w, boosts = self.weights, []
+        for f, b, fd in self.fields()[:2]:
+            forms = [self._form(t, fd) for t in terms]
+            boosts.append(Q.Phrase(f, forms, boost=w.phrase * b))
+            boosts.extend(
+                Q.Phrase(f, forms[i : i + 2], boost=w.bigram * b)
+                for i in range(len(forms) - 1)
+                if len(forms) > 2
+            )
+        if self.accented:
+            boosts.extend(Q.Term("words", c, boost=w.compound) for c in compound_terms(text))
+        return boosts
+
+
+def _runs(clauses: Sequence[Clause]) -> list[list[Clause]]:
+    """Group consecutive plain clauses (no phrase, no OR) into runs."""
+    runs: list[list[Clause]] = []
+    for clause in clauses:
+        plain = not clause.phrase and not clause.alternatives
+        if plain and runs and not runs[-1][-1].phrase and not runs[-1][-1].alternatives:
+            runs[-1].append(clause)
+        else:
+            runs.append([clause])
+    return runs
+
+
+def _clause_query(builder: _Builder, clause: Clause) -> Q.Query | None:
+    options = []
+    for c in (clause, *clause.alternatives):
+        terms = tuple(syllable_terms(c.text))
+        if not c.phrase:
+            builder.mark_words(c.text)
+        if terms:
+            options.append(builder.with_synonyms(terms, phrase=c.phrase))
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def build_query(
+    parsed: ParsedQuery, weights: Weights | None = None, accented_hint: str | None = None
+) -> BuiltQuery:
+    """The Whoosh query for a parsed query (``query`` is None when nothing is asked).
+
+    ``accented_hint``, the accented form of an accentless query (the suggestion), tells
+    which words to mark together in the text.
+    """
+    text = " ".join(c.text for c in parsed.positive)
+    accented = has_diacritics(text) or not text
+    builder = _Builder(accented, weights or Weights())
+    if accented_hint and not accented:
+        for word in segment(accented_hint):
+            terms = syllable_terms(word.text)
+            if len(terms) > 1 or len(terms[0]) >= MIN_FOLDED_SINGLE:
+                builder.mark(terms)
+    required: list[Q.Query] = []
+    optional: list[Q.Query] = []
+    for run in _runs(parsed.positive):
+        if len(run) == 1 and (run[0].phrase or run[0].alternatives):
+            unit = _clause_query(builder, run[0])
+            required.extend([unit] if unit else [])
+            continue
+        run_text = " ".join(c.text for c in run)
+        terms = syllable_terms(run_text)
+        builder.mark_words(run_text)
+        required.extend(builder.run(terms))
+        optional.extend(builder.boosts(terms, run_text))
+    negative = [
+        q
+        for q in (_clause_query(_Builder(accented, builder.weights), c) for c in parsed.negative)
+        if q is not None
+    ]
+    return BuiltQuery(
+        query=_combine(Q.And(required) if required else None, optional, negative),
+        relaxed=_combine(Q.Or(required), optional, negative) if len(required) > 1 else None,
+        marks=builder.marks(),
+        accented=accented,
+        terms=tuple(syllable_terms(text)),
+    )
+
+
+def _combine(
+    required: Q.Query | None, optional: list[Q.Query], negative: list[Q.Query]
+) -> Q.Query | None:
+    if required is None:
+        if not negative:
+            return None
+        required = Q.Every()
+    query = Q.AndMaybe(required, Q.Or(optional)) if optional else required
+    return Q.AndNot(query, Q.Or(negative)) if negative else query

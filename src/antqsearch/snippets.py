@@ -1,0 +1,132 @@
+"""Marking query words in the original text, and choosing the best passages.
+
+The syllables of a stored text are found again with the same regular expression that the
+index used (:func:`antqsearch.text.iter_syllables`), so the marks fall on the original
+characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+
+from .text import Syllable, fold_diacritics, index_term, iter_syllables
+
+SNIPPET_CHARS = 260
+CONTEXT_BEFORE = 70
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What to mark: syllable sequences (marked only when adjacent in the text) and syllables
+    that may be marked alone, in matching form (folded when ``folded``)."""
+
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+    singles: frozenset[str] = frozenset()
+    folded: bool = False
+
+    def key(self, syllable: str) -> str:
+        term = index_term(syllable)
+        return fold_diacritics(term) if self.folded else term
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases or self.singles)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A marked run of characters, and the distinct terms it covers."""
+
+    start: int
+    end: int
+    terms: frozenset[str]
+
+
+def _adjacent(text: str, syllables: list[Syllable], i: int, length: int) -> bool:
+    return all(
+        text[syllables[j].end : syllables[j + 1].start].isspace() for j in range(i, i + length - 1)
+    )
+
+
+def _marked(text: str, syllables: list[Syllable], keys: list[str], marks: Marks) -> list[bool]:
+    marked = [k in marks.singles for k in keys]
+    positions: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        positions.setdefault(k, []).append(i)
+    for phrase in marks.phrases:
+        for i in positions.get(phrase[0], ()):
+            n = len(phrase)
+            if tuple(keys[i : i + n]) == phrase and _adjacent(text, syllables, i, n):
+                marked[i : i + n] = [True] * n
+    return marked
+
+
+def match_spans(text: str, marks: Marks) -> list[Span]:
+    """Spans of the text to mark; marked neighbours separated by spaces merge."""
+    if not marks:
+        return []
+    syllables = list(iter_syllables(text))
+    keys = [marks.key(s.text) for s in syllables]
+    spans: list[Span] = []
+    for syllable, key, marked in zip(syllables, keys, _marked(text, syllables, keys, marks)):
+        if not marked:
+            continue
+        last = spans[-1] if spans else None
+        if last and text[last.end : syllable.start].isspace():
+            spans[-1] = Span(last.start, syllable.end, last.terms | {key})
+        else:
+            spans.append(Span(syllable.start, syllable.end, frozenset({key})))
+    return spans
+
+
+def mark_html(text: str, spans: Iterable[Span], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` escaped, with ``<mark>`` around the spans inside it."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for span in spans:
+        if span.end <= start or span.start >= end:
+            continue
+        s, e = max(span.start, start), min(span.end, end)
+        out.append(escape(text[cursor:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def _window(text: str, anchor: int) -> tuple[int, int]:
+    """A window of about SNIPPET_CHARS around an anchor, cut at spaces."""
+    start = max(0, anchor - CONTEXT_BEFORE)
+    paragraph_start = text.rfind("\n", 0, anchor) + 1
+    if paragraph_start > start:
+        start = paragraph_start
+    elif start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < anchor else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > anchor else end
+    return start, end
+
+
+def _window_score(spans: list[Span], start: int, end: int) -> tuple[int, int]:
+    inside = [s for s in spans if s.start >= start and s.end <= end]
+    distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
+    longest = max((len(s.terms) for s in inside), default=0)
+    return (len(distinct) * 4 + longest * 3 + len(inside), -start)
+
+
+def snippet_html(text: str, spans: list[Span]) -> str:
+    """The best passage of the text with its matches marked (the opening when none)."""
+    text_len = len(text)
+    if not spans:
+        start, end = _window(text, 0)
+    else:
+        windows = [_window(text, s.start) for s in spans[:200]]
+        start, end = max(windows, key=lambda w: _window_score(spans, *w))
+    body = mark_html(text, spans, start, end).replace("\n", " ")
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < text_len else ""
+    return f"{prefix}{body.strip()}{suffix}"

@@ -1,0 +1,137 @@
+"""The index folder: generations, the CURRENT pointer, the build lock, the manifest.
+
+Each build writes a new generation folder ``gen-…`` and then replaces the one-line file
+``CURRENT`` atomically (``os.replace``), so that a reader sees either the old index or the
+new one, never a half-built one. The previous generation is kept for readers that still
+have it open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+
+
+class IndexNotReady(RuntimeError):
+    """No usable index in the folder; the message says why, in Vietnamese."""
+
+
+class BuildInProgress(RuntimeError):
+    """Another build holds the lock."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a generation holds: article id → content hash, and when it was built."""
+
+    hashes: dict[str, str]
+    built_at: float
+    analysis_version: int
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"hashes": self.hashes, "built_at": self.built_at, "version": self.analysis_version},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, data: str) -> Manifest:
+        raw: dict[str, Any] = json.loads(data)
+        return cls(dict(raw["hashes"]), float(raw["built_at"]), int(raw["version"]))
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The folder that CURRENT names, or None when there is no usable pointer."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return None
+    if not name or "/" in name or name.startswith("."):
+        return None
+    path = index_dir / name
+    return path if path.is_dir() else None
+
+
+def read_manifest(generation: Path) -> Manifest | None:
+    """The manifest of a generation, or None if it is missing or damaged."""
+    try:
+        return Manifest.from_json((generation / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def open_current(index_dir: Path) -> tuple[Path, whoosh_index.Index]:
+    """Open the current generation; IndexNotReady with a clear reason otherwise."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexNotReady(
+            f"Chưa có chỉ mục trong {index_dir}: hãy chạy 'antqsearch index' trước."
+        )
+    try:
+        return generation, whoosh_index.open_dir(str(generation))
+    except Exception as exc:  # whoosh raises many kinds for a damaged folder
+        raise IndexNotReady(
+            f"Chỉ mục {generation} bị hỏng ({exc}): hãy chạy lại 'antqsearch index --full'."
+        ) from exc
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, empty generation folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    path = index_dir / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
+    path.mkdir()
+    return path
+
+
+def publish(index_dir: Path, generation: Path, manifest: Manifest, previous: Path | None) -> None:
+    """Write the manifest, point CURRENT at the generation atomically, prune the rest.
+
+    Call it while holding :func:`build_lock`: the pruning removes every other generation
+    except ``previous``, which readers may still have open.
+    """
+    (generation / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    tmp.write_text(generation.name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    prune(index_dir, keep={generation, previous})
+
+
+def prune(index_dir: Path, keep: set[Path | None]) -> None:
+    """Remove every generation folder not in ``keep`` (old or abandoned by a killed build)."""
+    for path in index_dir.glob("gen-*"):
+        if path.is_dir() and path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the build lock; BuildInProgress if another process holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgress(
+                "Một tiến trình lập chỉ mục khác đang chạy; hãy chờ nó xong rồi chạy lại."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

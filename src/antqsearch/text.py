@@ -1,0 +1,143 @@
+"""Pure functions over Vietnamese text: normalisation, tone convention, folding, syllables.
+
+Everything here is standard library only and free of side effects, so that the indexer,
+the query analyser and the snippet builder share one definition of a "syllable".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Zero-width and formatting characters that split words invisibly.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ETH_FIXES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð ð → Đ đ
+_SYLLABLE_RE = re.compile(r"[^\W_]+")
+
+# Combining marks of the five Vietnamese tones (grave, acute, hook, tilde, dot below).
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+# Vowels whose shape carries a mark that is not a tone (ă â ê ô ơ ư).
+_MARKED_VOWELS = set("ăâêôơư")
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def normalize_text(raw: str) -> str:
+    """Normalise text once at read time: NFC, Ð→Đ, no zero-width characters, LF newlines.
+
+    >>> normalize_text("Ho\\u0300a\\r\\nÐà\\u200bNẵng")
+    'Hòa\\nĐàNẵng'
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_ETH_FIXES)
+    return unicodedata.normalize("NFC", text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (including đ).
+
+    >>> has_diacritics("thanh hoa"), has_diacritics("Thanh Hóa"), has_diacritics("đi")
+    (False, True, True)
+    """
+    return fold_diacritics(text) != text
+
+
+@lru_cache(maxsize=65536)
+def fold_diacritics(text: str) -> str:
+    """Remove every diacritic; đ→d, Đ→D.
+
+    >>> fold_diacritics("Đỗ Trọng Hưng")
+    'Do Trong Hung'
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _split_tone(syllable: str) -> tuple[str, str]:
+    """Split an NFC syllable into (syllable without tone mark, tone mark or '')."""
+    tone = ""
+    kept = []
+    for char in unicodedata.normalize("NFD", syllable):
+        if char in _TONE_MARKS:
+            tone = char
+        else:
+            kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _tone_position(base: str) -> int | None:
+    """Index of the vowel that carries the tone, in the traditional convention."""
+    lower = base.lower()
+    start = 0
+    if lower.startswith("qu") or (
+        lower.startswith("gi") and len(lower) > 2 and lower[2] in _VOWELS
+    ):
+        start = 2
+    vowels = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
+    if not vowels:
+        vowels = [i for i in range(len(lower)) if lower[i] in _VOWELS]
+    if not vowels:
+        return None
+    marked = [i for i in vowels if lower[i] in _MARKED_VOWELS]
+    if marked:
+        return marked[-1]
+    if len(vowels) == 1 or vowels[-1] + 1 < len(lower):
+        return vowels[-1]
+    return vowels[-2]
+
+
+@lru_cache(maxsize=65536)
+def normalize_tone(syllable: str) -> str:
+    """Place the tone mark by one convention, so that old and new spellings match.
+
+    >>> normalize_tone("hoà"), normalize_tone("thuỷ"), normalize_tone("Uỷ"), normalize_tone("quý")
+    ('hòa', 'thủy', 'Ủy', 'quý')
+    """
+    base, tone = _split_tone(syllable)
+    if not tone:
+        return base
+    position = _tone_position(base)
+    if position is None:
+        return unicodedata.normalize("NFC", syllable)
+    marked = base[: position + 1] + tone + base[position + 1 :]
+    return unicodedata.normalize("NFC", marked)
+
+
+def index_term(syllable: str) -> str:
+    """The matching form of a syllable: lower case, NFC, one tone convention.
+
+    >>> index_term("HOÀ"), index_term("Thuỷ")
+    ('hòa', 'thủy')
+    """
+    return normalize_tone(unicodedata.normalize("NFC", syllable.lower()))
+
+
+@dataclass(frozen=True)
+class Syllable:
+    """One syllable of a text: its original characters and where they stand."""
+
+    text: str
+    start: int
+    end: int
+
+
+def iter_syllables(text: str) -> Iterator[Syllable]:
+    """Yield the syllables (runs of letters and digits) of a text with character offsets.
+
+    >>> [(s.text, s.start, s.end) for s in iter_syllables("An ninh, ANTQ-2023")]
+    [('An', 0, 2), ('ninh', 3, 7), ('ANTQ', 9, 13), ('2023', 14, 18)]
+    """
+    for match in _SYLLABLE_RE.finditer(text):
+        yield Syllable(match.group(), match.start(), match.end())
+
+
+def syllable_terms(text: str) -> list[str]:
+    """The matching forms of every syllable of a text.
+
+    >>> syllable_terms("Thanh Hoá, Thuỷ")
+    ['thanh', 'hóa', 'thủy']
+    """
+    return [index_term(s.text) for s in iter_syllables(text)]

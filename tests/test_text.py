@@ -1,0 +1,76 @@
+"""Pure text functions: normalisation, tone convention, folding, syllable offsets."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from antqsearch.text import (
+    fold_diacritics,
+    has_diacritics,
+    index_term,
+    iter_syllables,
+    normalize_text,
+    normalize_tone,
+    syllable_terms,
+)
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+texts = st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " ,.-\n\t_\u200bÐ")
+                | st.characters(), max_size=200)
+
+
+def test_normalize_text_nfc_eth_zero_width_newlines() -> None:
+    raw = "Tho\u0302\u0301ng nha\u0302\u0301t\r\nÐà\u200bNẵng\rxong"
+    assert normalize_text(raw) == "Thống nhất\nĐàNẵng\nxong"
+
+
+def test_tone_conventions_match() -> None:
+    pairs = [("hoà", "hòa"), ("thuỷ", "thủy"), ("Uỷ", "Ủy"), ("khoẻ", "khỏe"), ("Hoá", "Hóa")]
+    for old, new in pairs:
+        assert index_term(old) == index_term(new)
+    assert normalize_tone("quý") == "quý"
+    assert normalize_tone("người") == "người"
+    assert normalize_tone("giữ") == "giữ"
+    assert normalize_tone("hoàn") == "hoàn"
+
+
+def test_fold_and_has_diacritics() -> None:
+    assert fold_diacritics("Đỗ Trọng Hưng, Thanh Hóa") == "Do Trong Hung, Thanh Hoa"
+    assert not has_diacritics("camera an ninh thanh hoa")
+    assert has_diacritics("đi")
+
+
+def test_syllable_terms() -> None:
+    assert syllable_terms("ANTQ-2023, Thanh Hoá") == ["antq", "2023", "thanh", "hóa"]
+    assert syllable_terms("an_ninh") == ["an", "ninh"]
+
+
+@given(texts)
+def test_normalize_text_is_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert unicodedata.is_normalized("NFC", once)
+
+
+@given(texts)
+def test_syllable_offsets_point_at_the_syllable(text: str) -> None:
+    for syllable in iter_syllables(text):
+        assert text[syllable.start : syllable.end] == syllable.text
+        assert syllable.text
+
+
+@given(st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper()), min_size=1, max_size=8))
+def test_tone_normalisation_is_idempotent_and_keeps_letters(word: str) -> None:
+    once = normalize_tone(word)
+    assert normalize_tone(once) == once
+    assert fold_diacritics(once) == fold_diacritics(word)
+
+
+@given(texts)
+def test_folding_removes_every_mark(text: str) -> None:
+    folded = fold_diacritics(text)
+    assert fold_diacritics(folded) == folded
+    assert "đ" not in folded and "Đ" not in folded
