@@ -1,0 +1,389 @@
+"""Legacy (63-province) Vietnamese administrative units, and where an article takes place.
+
+The units come from the ``vietnamadminunits`` package's SQLite data (table
+``admin_units_legacy``), loaded lazily and once per process. ``resolve_places`` finds
+place mentions ("xã Kim Quan", "huyện Yên Sơn", "TP. Tam Kỳ", "(Quan Sơn)") and scores
+candidate (province, district, ward) triples so that mentions which agree reinforce
+each other and a province named in passing does not win.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+
+from antqsearch.text import index_term, iter_syllables
+
+_PROVINCE, _DISTRICT, _WARD = "province", "district", "ward"
+# How much one mention of each kind counts; the ward is the most specific evidence.
+_WEIGHTS = {_PROVINCE: 1.0, _DISTRICT: 1.5, _WARD: 2.0, "bare": 0.5}
+_LEAD_CHARS = 500  # mentions in the title and lead paragraph count double
+# A district (or ward) is reported only when it beats the runner-up by this factor. A round-up
+# of several localities (seed 001: phường Hoàng Tiến, TP Chí Linh and phường Tân Bình, TP Hải
+# Dương, equally) then gets its province only: a facet value for one district would be wrong.
+_DOMINANCE = 1.5
+_ROUNDS = 3  # rounds of re-sharing ambiguous mentions by the evidence of the others
+
+_PREFIX_RE = re.compile(
+    r"(?<![\w'’])(?:(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường)(?![\w'’])"
+    r"|(tp)(?:\.|(?![\w'’])))[ \t]*",
+    re.IGNORECASE,
+)
+_NAME_TOKEN_RE = re.compile(r"[ \t]*([^\W_][\w'’]*(?:-[^\W_][\w'’]*)*|[-–](?=[ \t]+[^\W\d_]))")
+_WORD_RE = re.compile(r"[^\W_][\w'’]*")
+_PAREN_RE = re.compile(r"\(([^()\n]{2,80})\)")
+_DISTRICT_TYPES = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "thành phố": "Thành phố"}
+_WARD_TYPES = {"xã": "Xã", "phường": "Phường", "thị trấn": "Thị trấn"}
+_NOT_BARE = frozenset({"hồ chí minh"})  # bare "Hồ Chí Minh" is the person, not the city
+
+
+@dataclass(frozen=True)
+class Place:
+    """A legacy administrative unit, by short names: province, then district and ward."""
+
+    province: str
+    district: str | None = None
+    ward: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text, with every unit it could denote."""
+
+    start: int
+    end: int
+    kind: str
+    candidates: tuple[Place, ...]
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    provinces: dict[str, Place]
+    cities: frozenset[str]
+    districts: dict[str, tuple[tuple[str, Place], ...]]
+    wards: dict[str, tuple[tuple[str, Place], ...]]
+    province_names: tuple[str, ...]
+
+
+def place_key(name: str) -> str:
+    """The matching form of a place name: lower-case syllables, one tone convention.
+
+    >>> place_key("Thanh Hoá"), place_key("Ea H’leo"), place_key("Bà Rịa - Vũng Tàu")
+    ('thanh hóa', 'ea h leo', 'bà rịa vũng tàu')
+    """
+    return " ".join(index_term(s.text) for s in iter_syllables(name))
+
+
+def _short_name(short: str) -> str:
+    """Drop the data's disambiguating suffix: "Kỳ Anh (Thị xã)" → "Kỳ Anh"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", short).strip()
+
+
+def _unit_key(short: str, unit_type: str | None) -> str:
+    """The key a unit is found by after its type word; numbered units by their number.
+
+    >>> _unit_key("Phường 13", "Phường"), _unit_key("Quận 1", "Quận"), _unit_key("Yên Hoà", "Xã")
+    ('13', '1', 'yên hòa')
+    """
+    if unit_type and short.lower().startswith(unit_type.lower() + " "):
+        rest = short[len(unit_type) + 1 :]
+        if rest.isdigit():
+            return rest
+    return place_key(short)
+
+
+def _dataset_path() -> Path:
+    """Locate the package's SQLite data without importing it (its import pulls in pandas)."""
+    spec = find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Thiếu gói vietnamadminunits: pip install vietnamadminunits")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+
+
+def _legacy_rows() -> list[tuple[str, ...]]:
+    """Rows (province, provinceShort, districtShort, districtType, wardShort, wardType)."""
+    uri = _dataset_path().as_uri() + "?mode=ro"
+    query = (
+        "SELECT province, provinceShort, districtShort, districtType, wardShort, wardType"
+        " FROM admin_units_legacy"
+    )
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        return list(connection.execute(query))
+
+
+def _data_lines(name: str) -> Iterator[str]:
+    """Non-comment, non-empty lines of a data file shipped with the package."""
+    text = (resources.files("antqsearch") / "data" / name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.strip()
+
+
+def _freeze(table: dict[str, list[tuple[str, Place]]]) -> dict[str, tuple[tuple[str, Place], ...]]:
+    return {key: tuple(dict.fromkeys(values)) for key, values in table.items()}
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    """Build the lookup tables once per process."""
+    provinces: dict[str, Place] = {}
+    cities: set[str] = set()
+    districts: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    wards: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    for full, p_short, d_short, d_type, w_short, w_type in _legacy_rows():
+        provinces[place_key(p_short)] = Place(p_short)
+        provinces[place_key(re.sub(r"^(Tỉnh|Thành phố)\s+", "", full))] = Place(p_short)
+        if full.startswith("Thành phố"):
+            cities.add(p_short)
+        district = _short_name(d_short)
+        districts[_unit_key(district, d_type)].append((d_type, Place(p_short, district)))
+        if w_short:
+            ward = _short_name(w_short)
+            wards[_unit_key(ward, w_type)].append((w_type, Place(p_short, district, ward)))
+    for line in _data_lines("gazetteer_aliases.tsv"):
+        alias, _, short = line.partition("\t")
+        provinces[place_key(alias)] = Place(short.strip())
+    names = tuple(sorted({p.province for p in provinces.values()}))
+    return _Gazetteer(provinces, frozenset(cities), _freeze(districts), _freeze(wards), names)
+
+
+@cache
+def _descriptors() -> tuple[str, ...]:
+    return tuple(sorted(_data_lines("gazetteer_descriptors.txt"), key=len, reverse=True))
+
+
+def province_names() -> tuple[str, ...]:
+    """The 63 legacy provinces' short names, sorted."""
+    return _gazetteer().province_names
+
+
+def is_place_name(name: str) -> bool:
+    """True when the name is a province, district or ward somewhere in the gazetteer."""
+    key = place_key(name)
+    g = _gazetteer()
+    return bool(key) and (key in g.provinces or key in g.districts or key in g.wards)
+
+
+def _typed(entries: Sequence[tuple[str, Place]], unit_type: str | None) -> tuple[Place, ...]:
+    """The places of the wanted type, or of any type when none has it (units get upgraded)."""
+    typed = tuple(place for kind, place in entries if kind == unit_type)
+    return typed or tuple(place for _, place in entries)
+
+
+def _lookup(key: str, prefix: str) -> tuple[str, tuple[Place, ...]] | None:
+    """Candidates for a name after a unit-type prefix, with the mention's kind."""
+    g = _gazetteer()
+    if prefix == "tỉnh":
+        return (_PROVINCE, (g.provinces[key],)) if key in g.provinces else None
+    if prefix in _WARD_TYPES:
+        found = _typed(g.wards.get(key, ()), _WARD_TYPES[prefix])
+        return (_WARD, found) if found else None
+    found = _typed(g.districts.get(key, ()), _DISTRICT_TYPES[prefix])
+    if prefix == "thành phố" and key in g.provinces:
+        province = g.provinces[key]
+        if province.province in g.cities:
+            found = (province, *found)
+    return (_DISTRICT, found) if found else None
+
+
+def _name_spans(text: str, pos: int, limit: int = 6) -> list[tuple[int, int]]:
+    """Spans of the capitalised (or numeric) words that start at pos: a place name's words."""
+    spans: list[tuple[int, int]] = []
+    while len(spans) < limit:
+        match = _NAME_TOKEN_RE.match(text, pos)
+        if not match:
+            break
+        token = match.group(1)
+        if not (token[0].isupper() or token[0].isdigit() or (spans and token[0] in "-–")):
+            break
+        spans.append(match.span(1))
+        pos = match.end()
+    while spans and text[spans[-1][0]] in "-–":
+        spans.pop()
+    return spans
+
+
+def _skip_descriptors(text: str, pos: int) -> int:
+    """Skip words such as "miền núi" between a unit type and its name."""
+    for descriptor in _descriptors():
+        if text.startswith(descriptor + " ", pos):
+            return pos + len(descriptor) + 1
+    return pos
+
+
+def _longest_match(
+    text: str, spans: list[tuple[int, int]], prefix: str
+) -> tuple[int, int, str, tuple[Place, ...]] | None:
+    """The longest run of name words that the gazetteer knows after this prefix."""
+    for count in range(len(spans), 0, -1):
+        start, end = spans[0][0], spans[count - 1][1]
+        found = _lookup(place_key(text[start:end]), prefix)
+        if found:
+            return start, end, found[0], found[1]
+    return None
+
+
+def _prefixed_mentions(text: str) -> Iterator[Mention]:
+    """Mentions introduced by a unit type: "xã Kim Quan", "TP. Tam Kỳ", "tỉnh Hải Dương"."""
+    for match in _PREFIX_RE.finditer(text):
+        prefix = (match.group(1) or "thành phố").lower()
+        pos = _skip_descriptors(text, match.end())
+        found = _longest_match(text, _name_spans(text, pos), prefix)
+        if found:
+            yield Mention(*found)
+
+
+def _paren_mentions(text: str) -> Iterator[Mention]:
+    """Bare districts or provinces in parentheses: "(Quan Sơn)", "(Yên Sơn, Tuyên Quang)"."""
+    g = _gazetteer()
+    for match in _PAREN_RE.finditer(text):
+        offset = match.start(1)
+        for part in re.finditer(r"[^,;]+", match.group(1)):
+            key = place_key(part.group())
+            found = tuple(place for _, place in g.districts.get(key, ()))
+            if key in g.provinces:
+                found = (g.provinces[key], *found)
+            if found and part.group().strip()[:1].isupper():
+                start, end = offset + part.start(), offset + part.end()
+                yield Mention(start, end, _DISTRICT, found)
+
+
+def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Maximal runs of capitalised words separated by spaces (candidate bare names)."""
+    run: list[tuple[int, int]] = []
+    for match in _WORD_RE.finditer(text):
+        capital = match.group()[0].isupper()
+        joined = bool(run) and text[run[-1][1] : match.start()] in (" ", " - ")
+        if capital and (joined or not run):
+            run.append(match.span())
+            continue
+        if run:
+            yield run[0][0], run[-1][1]
+        run = [match.span()] if capital else []
+    if run:
+        yield run[0][0], run[-1][1]
+
+
+def _bare_province_mentions(text: str, taken: set[int]) -> Iterator[Mention]:
+    """Province names standing alone ("Công an Hà Nội"), weighted low."""
+    provinces = _gazetteer().provinces
+    for start, end in _capitalised_runs(text):
+        key = place_key(text[start:end])
+        if start not in taken and key in provinces and key not in _NOT_BARE:
+            yield Mention(start, end, "bare", (provinces[key],))
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every place mention in the text, in order."""
+    mentions = list(_prefixed_mentions(text)) + list(_paren_mentions(text))
+    taken = {m.start for m in mentions}
+    mentions += _bare_province_mentions(text, taken)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _weight(mention: Mention) -> float:
+    lead = 2.0 if mention.start < _LEAD_CHARS else 1.0
+    return _WEIGHTS[mention.kind] * lead
+
+
+_Evidence = tuple[dict[str, float], dict[tuple[str, str], float], dict[Place, float]]
+
+
+def _aggregate(mentions: Sequence[Mention], shares: Sequence[Sequence[float]]) -> _Evidence:
+    """Sum the evidence of the mentions for each province, district and ward."""
+    provinces: dict[str, float] = defaultdict(float)
+    districts: dict[tuple[str, str], float] = defaultdict(float)
+    wards: dict[Place, float] = defaultdict(float)
+    for mention, mention_shares in zip(mentions, shares, strict=True):
+        weight = _weight(mention)
+        for place, share in zip(mention.candidates, mention_shares, strict=True):
+            provinces[place.province] += weight * share
+            if place.district:
+                districts[(place.province, place.district)] += weight * share
+            if place.ward:
+                wards[place] += weight * share
+    return provinces, districts, wards
+
+
+def _reshare(mention: Mention, evidence: _Evidence) -> list[float]:
+    """Spread a mention over its candidates in proportion to the other evidence for them."""
+    provinces, districts, _ = evidence
+    raw = [
+        (provinces.get(p.province, 0.0) + 0.1)
+        * (1.0 + districts.get((p.province, p.district), 0.0) if p.district else 1.0)
+        for p in mention.candidates
+    ]
+    total = sum(raw)
+    return [value / total for value in raw]
+
+
+def _dominant(scores: Iterable[tuple[float, int, str]]) -> str | None:
+    """The best-scoring name if it clearly beats the runner-up (ties → earliest mention)."""
+    ranked = sorted(scores, key=lambda item: (-item[0], item[1]))
+    if not ranked or ranked[0][0] <= 0:
+        return None
+    if len(ranked) > 1 and ranked[0][0] < _DOMINANCE * ranked[1][0]:
+        return None
+    return ranked[0][2]
+
+
+def _first_positions(mentions: Sequence[Mention]) -> dict[object, int]:
+    """Where each province, (province, district) and ward is first mentioned."""
+    first: dict[object, int] = {}
+    for mention in mentions:
+        for place in mention.candidates:
+            first.setdefault(place.province, mention.start)
+            first.setdefault((place.province, place.district), mention.start)
+            first.setdefault(place, mention.start)
+    return first
+
+
+def _same_rank(a: str, b: str, scores: dict[str, float], first: dict[object, int]) -> bool:
+    return abs(scores[a] - scores[b]) < 1e-9 and first.get(a) == first.get(b)
+
+
+def _choose(mentions: Sequence[Mention], evidence: _Evidence) -> Place | None:
+    """Pick the province with most evidence, then a clearly dominant district and ward in it."""
+    provinces, districts, wards = evidence
+    if not provinces:
+        return None
+    first = _first_positions(mentions)
+    ranked = sorted(provinces, key=lambda p: (-round(provinces[p], 9), first.get(p, 0)))
+    province = ranked[0]
+    if len(ranked) > 1 and _same_rank(ranked[0], ranked[1], provinces, first):
+        return None  # e.g. a lone "xã Kim Quan": Hà Nội or Tuyên Quang, nothing to tell
+    district = _dominant(
+        (score, first.get(key, 0), key[1]) for key, score in districts.items() if key[0] == province
+    )
+    ward = None
+    if district:
+        ward = _dominant(
+            (score, first.get(place, 0), place.ward or "")
+            for place, score in wards.items()
+            if place.province == province and place.district == district
+        )
+    return Place(province, district, ward or None)
+
+
+def resolve_places(text: str) -> Place | None:
+    """The most likely (province, district, ward) where the article's event takes place.
+
+    >>> resolve_places("Sáng 19-7, thị trấn Sơn Lư (Quan Sơn) tổ chức ngày hội.")
+    Place(province='Thanh Hóa', district='Quan Sơn', ward='Sơn Lư')
+    """
+    mentions = find_mentions(text)
+    if not mentions:
+        return None
+    shares: list[list[float]] = [[1.0 / len(m.candidates)] * len(m.candidates) for m in mentions]
+    for _ in range(_ROUNDS):
+        evidence = _aggregate(mentions, shares)
+        shares = [_reshare(m, evidence) for m in mentions]
+    return _choose(mentions, _aggregate(mentions, shares))
