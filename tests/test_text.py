@@ -17,7 +17,10 @@ from antqsearch.text import (
     syllable_terms,
 )
 
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
 texts = st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " ,.-\n\t_\u200bÐ")
                 | st.characters(), max_size=200)
 

@@ -62,14 +62,20 @@ def index(corpus: Path | None, index: Path | None, full: bool) -> None:
 
 
 def _build_with_progress(settings: Settings, full: bool) -> BuildSummary:
+    """Build, with a progress bar on a terminal and a line every 10 % elsewhere."""
     bar: Any = None
+    shown = -1
 
     def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="Phân tích bài viết", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+        nonlocal bar, shown
+        if sys.stderr.isatty():
+            if bar is None:
+                bar = click.progressbar(length=total, label="Phân tích bài viết", file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+        elif done * 10 // total > shown:
+            shown = done * 10 // total
+            click.echo(f"Đã phân tích {done}/{total} bài", err=True)
 
     try:
         return build_index(settings.corpus_dir, settings.index_dir, full=full, progress=progress)

@@ -1,16 +1,21 @@
-"""From a parsed query to a Whoosh query, with the same analysis as the documents.
+"""From a parsed query to Whoosh queries, with the same analysis as the documents.
 
 A query typed with diacritics matches exact syllables; one typed without them matches
-folded syllables (and exact ones count a little more). Every query word is required
-(synonyms and ``OR`` alternatives count as the same word); phrases, adjacent words and
-pyvi compounds add to the score without being required. When no article has every word,
-:attr:`BuiltQuery.relaxed` finds articles with some of them.
+folded syllables (exact ones count a little more). The query becomes *units*: one per
+word (an abbreviation and its expansion, or ``OR`` alternatives, are one unit), each
+marked ``required`` (quoted phrases, ``OR`` groups), ``content`` or ``stop`` (function
+and question words from ``data/stopwords.txt``). The search service decides how many
+content units an article must match (see :func:`min_should_match`); phrases, adjacent
+words and pyvi compounds add to the score without being required.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 from whoosh import query as Q
 
@@ -20,14 +25,13 @@ from .segment import compound_terms, segment
 from .snippets import Marks
 from .text import fold_diacritics, has_diacritics, syllable_terms
 
-
 # Shorter syllables without diacritics are too ambiguous to mark alone (van: văn, vân, vạn…).
 MIN_FOLDED_SINGLE = 4
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Field and signal weights of the ranking (tuned in bench/relevance.py)."""
+    """Field and signal weights of the ranking (tuned with bench/relevance.py)."""
 
     title: float = 2.0
     body: float = 1.0
@@ -36,17 +40,61 @@ class Weights:
     phrase: float = 1.0
     bigram: float = 0.5
     compound: float = 0.5
+    all_up_to: int = 3
+    should_match: float = 0.5
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word of the query as a Whoosh query; kind: required, content or stop."""
+
+    query: Q.Query
+    kind: str
 
 
 @dataclass(frozen=True)
 class BuiltQuery:
-    """The Whoosh queries of a reader's query, and the terms to mark in the text."""
+    """The Whoosh queries of a reader's query, and what to mark in the text."""
 
-    query: Q.Query | None
-    relaxed: Q.Query | None
+    units: tuple[Unit, ...] = ()
+    boosts: tuple[Q.Query, ...] = ()
+    negative: Q.Query | None = None
     marks: Marks = field(default_factory=Marks)
     accented: bool = True
-    terms: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to match: list every article (minus the excluded ones)."""
+        return not self.units
+
+    def scoring_query(self) -> Q.Query:
+        """Every unit and boost, OR-ed: the score of an article that passed the filters."""
+        if not self.units:
+            return Q.Every()
+        return Q.Or([u.query for u in self.units] + list(self.boosts))
+
+
+def min_should_match(content_units: int, weights: Weights) -> int:
+    """How many content units an article must match: all of a short query, a share of a
+    long one (questions carry words that the answer does not repeat).
+
+    >>> [min_should_match(n, Weights()) for n in (1, 2, 3, 4, 6, 10)]
+    [1, 2, 3, 2, 3, 5]
+    """
+    if content_units <= weights.all_up_to:
+        return content_units
+    return max(1, math.ceil(weights.should_match * content_units))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function and question words (matching form), from ``data/stopwords.txt``."""
+    source = resources.files("antqsearch") / "data" / "stopwords.txt"
+    words = set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(syllable_terms(line))
+    return frozenset(words | {fold_diacritics(w) for w in words if w == fold_diacritics(w)})
 
 
 @dataclass
@@ -77,36 +125,31 @@ class _Builder:
         """Mark adjacent pairs of the text's syllables, and its words as pyvi segments them.
 
         pyvi cannot segment text without diacritics: for such a query only the pairs (and a
-        lone syllable) are marked, plus the words of ``accented_hint`` when there is one.
+        lone syllable) are marked, plus the words of the accented hint when there is one.
         """
         terms = syllable_terms(text)
         if self.accented or len(terms) == 1:
             for word in segment(text):
                 self.mark(syllable_terms(word.text))
-        for pair in zip(terms, terms[1:]):
+        for pair in zip(terms, terms[1:], strict=False):
             self.mark(pair)
 
     def marks(self) -> Marks:
         return Marks(frozenset(self.phrases), frozenset(self.singles), not self.accented)
 
-    def words(self, terms: Sequence[str], phrase: bool) -> Q.Query:
-        """All of ``terms`` (as a phrase when asked) in any searched field."""
-        if len(terms) == 1:
-            return Q.Or(
-                [Q.Term(f, self._form(terms[0], fd), boost=b) for f, b, fd in self.fields()]
-            )
-        if phrase:
-            return Q.Or(
-                [
-                    Q.Phrase(f, [self._form(t, fd) for t in terms], boost=b)
-                    for f, b, fd in self.fields()
-                ]
-            )
-        return Q.And([self.words([t], False) for t in terms])
-
     @staticmethod
     def _form(term: str, folded: bool) -> str:
         return fold_diacritics(term) if folded else term
+
+    def words(self, terms: Sequence[str], phrase: bool) -> Q.Query:
+        """All of ``terms`` (as a phrase when asked) in any searched field."""
+        if len(terms) == 1:
+            return Q.Or([Q.Term(f, self._form(terms[0], fd), boost=b)
+                         for f, b, fd in self.fields()])
+        if phrase:
+            return Q.Or([Q.Phrase(f, [self._form(t, fd) for t in terms], boost=b)
+                         for f, b, fd in self.fields()])
+        return Q.And([self.words([t], False) for t in terms])
 
     def with_synonyms(self, terms: tuple[str, ...], phrase: bool) -> Q.Query:
         """``terms`` or any equivalent form from the abbreviation table."""
@@ -120,15 +163,17 @@ class _Builder:
             return own
         return Q.Or([own, *(self.words(alt, True) for alt in alternatives)])
 
-    def run(self, terms: list[str]) -> list[Q.Query]:
-        """Required units of a run of plain words, abbreviations grouped with their forms."""
+    def run(self, terms: list[str]) -> list[Unit]:
+        """Units of a run of plain words, abbreviations grouped with their expansions."""
         units, i = [], 0
         lengths = sorted(abbreviations().lengths(), reverse=True)
         while i < len(terms):
             for n in [n for n in lengths if n <= len(terms) - i] + [1]:
                 span = tuple(terms[i : i + n])
                 if n == 1 or abbreviations().alternatives(span, folded=not self.accented):
-                    units.append(self.with_synonyms(span, phrase=False))
+                    stop = n == 1 and span[0] in stopwords()
+                    units.append(Unit(self.with_synonyms(span, False),
+                                      "stop" if stop else "content"))
                     i += n
                     break
         return units
@@ -141,14 +186,24 @@ class _Builder:
         for f, b, fd in self.fields()[:2]:
             forms = [self._form(t, fd) for t in terms]
             boosts.append(Q.Phrase(f, forms, boost=w.phrase * b))
-            boosts.extend(
-                Q.Phrase(f, forms[i : i + 2], boost=w.bigram * b)
-                for i in range(len(forms) - 1)
-                if len(forms) > 2
-            )
+            boosts.extend(Q.Phrase(f, forms[i : i + 2], boost=w.bigram * b)
+                          for i in range(len(forms) - 1) if len(forms) > 2)
         if self.accented:
             boosts.extend(Q.Term("words", c, boost=w.compound) for c in compound_terms(text))
         return boosts
+
+    def clause(self, clause: Clause) -> Q.Query | None:
+        """A quoted phrase or an ``OR`` group, as one query (None if it has no syllable)."""
+        options = []
+        for c in (clause, *clause.alternatives):
+            terms = tuple(syllable_terms(c.text))
+            if not c.phrase:
+                self.mark_words(c.text)
+            if terms:
+                options.append(self.with_synonyms(terms, phrase=c.phrase))
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else Q.Or(options)
 
 
 def _runs(clauses: Sequence[Clause]) -> list[list[Clause]]:
@@ -163,23 +218,17 @@ def _runs(clauses: Sequence[Clause]) -> list[list[Clause]]:
     return runs
 
 
-def _clause_query(builder: _Builder, clause: Clause) -> Q.Query | None:
-    options = []
-    for c in (clause, *clause.alternatives):
-        terms = tuple(syllable_terms(c.text))
-        if not c.phrase:
-            builder.mark_words(c.text)
-        if terms:
-            options.append(builder.with_synonyms(terms, phrase=c.phrase))
-    if not options:
-        return None
-    return options[0] if len(options) == 1 else Q.Or(options)
+def _mark_hint(builder: _Builder, hint: str) -> None:
+    for word in segment(hint):
+        terms = syllable_terms(word.text)
+        if len(terms) > 1 or len(terms[0]) >= MIN_FOLDED_SINGLE:
+            builder.mark(terms)
 
 
 def build_query(
     parsed: ParsedQuery, weights: Weights | None = None, accented_hint: str | None = None
 ) -> BuiltQuery:
-    """The Whoosh query for a parsed query (``query`` is None when nothing is asked).
+    """The units, boosts and exclusions of a parsed query.
 
     ``accented_hint``, the accented form of an accentless query (the suggestion), tells
     which words to mark together in the text.
@@ -188,42 +237,20 @@ def build_query(
     accented = has_diacritics(text) or not text
     builder = _Builder(accented, weights or Weights())
     if accented_hint and not accented:
-        for word in segment(accented_hint):
-            terms = syllable_terms(word.text)
-            if len(terms) > 1 or len(terms[0]) >= MIN_FOLDED_SINGLE:
-                builder.mark(terms)
-    required: list[Q.Query] = []
-    optional: list[Q.Query] = []
+        _mark_hint(builder, accented_hint)
+    units: list[Unit] = []
+    boosts: list[Q.Query] = []
     for run in _runs(parsed.positive):
         if len(run) == 1 and (run[0].phrase or run[0].alternatives):
-            unit = _clause_query(builder, run[0])
-            required.extend([unit] if unit else [])
+            query = builder.clause(run[0])
+            units.extend([Unit(query, "required")] if query else [])
             continue
         run_text = " ".join(c.text for c in run)
         terms = syllable_terms(run_text)
         builder.mark_words(run_text)
-        required.extend(builder.run(terms))
-        optional.extend(builder.boosts(terms, run_text))
-    negative = [
-        q
-        for q in (_clause_query(_Builder(accented, builder.weights), c) for c in parsed.negative)
-        if q is not None
-    ]
-    return BuiltQuery(
-        query=_combine(Q.And(required) if required else None, optional, negative),
-        relaxed=_combine(Q.Or(required), optional, negative) if len(required) > 1 else None,
-        marks=builder.marks(),
-        accented=accented,
-        terms=tuple(syllable_terms(text)),
-    )
-
-
-def _combine(
-    required: Q.Query | None, optional: list[Q.Query], negative: list[Q.Query]
-) -> Q.Query | None:
-    if required is None:
-        if not negative:
-            return None
-        required = Q.Every()
-    query = Q.AndMaybe(required, Q.Or(optional)) if optional else required
-    return Q.AndNot(query, Q.Or(negative)) if negative else query
+        units.extend(builder.run(terms))
+        boosts.extend(builder.boosts(terms, run_text))
+    excluder = _Builder(accented, builder.weights)
+    negative = [q for q in map(excluder.clause, parsed.negative) if q is not None]
+    return BuiltQuery(tuple(units), tuple(boosts), Q.Or(negative) if negative else None,
+                      builder.marks(), accented)

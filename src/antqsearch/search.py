@@ -16,7 +16,7 @@ from typing import Any
 from whoosh import query as Q
 
 from .facets import FACETS, FacetColumns
-from .querybuild import BuiltQuery, Weights, build_query
+from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
 from .snippets import mark_html, match_spans, snippet_html
 from .store import current_generation, open_current, read_manifest
@@ -192,7 +192,7 @@ class SearchService:
         selection = _selection(request, parsed)
         docs, relaxed = self._matching(searcher, built)
         filtered, counts = gen.facets.apply(docs, selection)
-        hits = self._ranked(searcher, built, filtered, request, relaxed)
+        hits = self._ranked(searcher, built, filtered, request)
         return SearchPage(
             query=request.query,
             total=len(filtered),
@@ -208,37 +208,30 @@ class SearchService:
         )
 
     def _matching(self, searcher: Any, built: BuiltQuery) -> tuple[set[int], bool]:
-        query = built.query or Q.Every()
-        docs = set(searcher.docs_for_query(query))
-        relaxed = False
-        if not docs and built.relaxed is not None:
-            docs, relaxed = set(searcher.docs_for_query(built.relaxed)), True
+        """The articles that match enough of the query's units (and none excluded)."""
+        if built.empty:
+            docs = set(searcher.docs_for_query(Q.Every()))
+            relaxed = False
+        else:
+            docs, relaxed = _enough_units(searcher, built, self.weights)
+        if built.negative is not None and docs:
+            docs -= set(searcher.docs_for_query(built.negative))
         reader = searcher.reader()
         if reader.has_deletions():
             docs = {d for d in docs if not reader.is_deleted(d)}
         return docs, relaxed
 
-    def _ranked(
-        self,
-        searcher: Any,
-        built: BuiltQuery,
-        docs: set[int],
-        request: SearchRequest,
-        relaxed: bool,
-    ) -> list[Hit]:
+    def _ranked(self, searcher: Any, built: BuiltQuery, docs: set[int],
+                request: SearchRequest) -> list[Hit]:
         if not docs:
             return []
-        query = (built.relaxed if relaxed else built.query) or Q.Every()
-        by_date = request.sort == "date" or built.query is None
+        by_date = request.sort == "date" or built.empty
         limit = request.page * request.per_page
-        results = searcher.search(
-            query, filter=docs, limit=limit, sortedby="date" if by_date else None, reverse=by_date
-        )
+        results = searcher.search(built.scoring_query(), filter=docs, limit=limit,
+                                  sortedby="date" if by_date else None, reverse=by_date)
         start = (request.page - 1) * request.per_page
-        return [
-            _hit(hit.fields(), 0.0 if by_date else hit.score, built)
-            for hit in list(results)[start:limit]
-        ]
+        return [_hit(hit.fields(), 0.0 if by_date else hit.score, built)
+                for hit in list(results)[start:limit]]
 
     @staticmethod
     def _suggestion(gen: _Generation, parsed: ParsedQuery) -> str | None:
@@ -254,7 +247,8 @@ class SearchService:
         if docnum is None:
             raise ArticleNotFound(article_id)
         stored = searcher.stored_fields(docnum)
-        built = build_query(parse_query(query), self.weights)
+        parsed = parse_query(query)
+        built = build_query(parsed, self.weights, self._suggestion(gen, parsed))
         body_spans = match_spans(stored["body"], built.marks)
         title_spans = match_spans(stored["title"], built.marks)
         return Article(
@@ -274,7 +268,7 @@ class SearchService:
 
     def _related(self, searcher: Any, docnum: int, stored: dict[str, Any]) -> list[Hit]:
         results = searcher.more_like(docnum, "body", text=stored["body"], top=5, numterms=12)
-        empty = build_query(ParsedQuery())
+        empty = BuiltQuery()
         return [_hit(hit.fields(), hit.score, empty) for hit in results]
 
     def stats(self) -> dict[str, Any]:
@@ -287,6 +281,31 @@ class SearchService:
             "built_at": gen.built_at,
             "facets": {f: counts[f].most_common() for f in FACETS},
         }
+
+
+def _enough_units(searcher: Any, built: BuiltQuery, weights: Weights) -> tuple[set[int], bool]:
+    """Articles with every required unit and enough content units; relaxed to any unit
+    when that leaves nothing."""
+    sets = {kind: [set(searcher.docs_for_query(u.query)) for u in built.units if u.kind == kind]
+            for kind in ("required", "content", "stop")}
+    counted = sets["content"] or sets["stop"]
+    need = min_should_match(len(counted), weights)
+    docs = _at_least(counted, need) if counted else None
+    for required in sets["required"]:
+        docs = required if docs is None else docs & required
+    if docs or need <= 1 and not sets["required"]:
+        return docs or set(), False
+    every = [s for kind in sets.values() for s in kind]
+    return set().union(*every), True
+
+
+def _at_least(sets: list[set[int]], need: int) -> set[int]:
+    if need >= len(sets):
+        return set.intersection(*sets)
+    counts: Counter[int] = Counter()
+    for docs in sets:
+        counts.update(docs)
+    return {d for d, n in counts.items() if n >= need}
 
 
 def _ms(started: float) -> float:

@@ -73,7 +73,7 @@ def _line_tokens(text: str) -> list[list[re.Match[str]]]:
 def _words_of_line(text: str, tokens: list[re.Match[str]], labels: list[str]) -> list[Word]:
     words: list[Word] = []
     start, end, count = tokens[0].start(), tokens[0].end(), 1
-    for prev, cur, label in zip(tokens, tokens[1:], labels[1:]):
+    for prev, cur, label in zip(tokens, tokens[1:], labels[1:], strict=False):
         if _joins(prev.group(), cur.group(), label):
             end, count = cur.end(), count + 1
             continue
@@ -95,7 +95,7 @@ def segment(text: str) -> list[Word]:
     features = [tokenizer.sent2features([t.group() for t in line], False) for line in lines]
     labels = tokenizer.model.predict(features)
     words: list[Word] = []
-    for line, line_labels in zip(lines, labels):
+    for line, line_labels in zip(lines, labels, strict=True):
         words.extend(_words_of_line(text, line, list(line_labels)))
     return words
 

@@ -69,7 +69,8 @@ def match_spans(text: str, marks: Marks) -> list[Span]:
     syllables = list(iter_syllables(text))
     keys = [marks.key(s.text) for s in syllables]
     spans: list[Span] = []
-    for syllable, key, marked in zip(syllables, keys, _marked(text, syllables, keys, marks)):
+    flags = _marked(text, syllables, keys, marks)
+    for syllable, key, marked in zip(syllables, keys, flags, strict=True):
         if not marked:
             continue
         last = spans[-1] if spans else None

@@ -147,7 +147,7 @@ def suggest(query: str, vocab: Vocabulary) -> str | None:
     accented = has_diacritics(query)
     forms = _corrected(syllables, vocab) if accented else _accented(syllables, vocab)
     pieces, cursor = [], 0
-    for s, form in zip(syllables, forms):
+    for s, form in zip(syllables, forms, strict=False):
         pieces.append(query[cursor : s.start] + _with_case(s.text, form))
         cursor = s.end
     suggestion = "".join(pieces) + query[cursor:]
