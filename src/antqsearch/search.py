@@ -230,8 +230,8 @@ class SearchService:
         results = searcher.search(built.scoring_query(), filter=docs, limit=limit,
                                   sortedby="date" if by_date else None, reverse=by_date)
         start = (request.page - 1) * request.per_page
-        return [_hit(hit.fields(), 0.0 if by_date else hit.score, built)
-                for hit in list(results)[start:limit]]
+        top = [results[i] for i in range(start, min(limit, results.scored_length()))]
+        return [_hit(hit.fields(), 0.0 if by_date else hit.score, built) for hit in top]
 
     @staticmethod
     def _suggestion(gen: _Generation, parsed: ParsedQuery) -> str | None:
