@@ -223,5 +223,9 @@ def serve(index: Path | None, host: str, port: int, threads: int) -> None:
     from .web import create_app
 
     app = create_app({"INDEX_DIR": str(_settings(index=index).index_dir)})
+    try:
+        app.extensions["antqsearch"].warm_up()
+    except IndexNotReady as exc:
+        click.secho(f"Cảnh báo: {exc}", fg="yellow", err=True)
     click.echo(f"Đang phục vụ tại http://{host}:{port}/ (Ctrl+C để dừng)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="antqsearch")

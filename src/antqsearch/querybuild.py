@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -61,6 +61,13 @@ class BuiltQuery:
     negative: Q.Query | None = None
     marks: Marks = field(default_factory=Marks)
     accented: bool = True
+    loose_marks: frozenset[str] = frozenset()
+
+    def loosened(self) -> BuiltQuery:
+        """The same query, marking every content syllable alone (for relaxed results)."""
+        marks = Marks(self.marks.phrases, self.marks.singles | self.loose_marks,
+                      self.marks.folded)
+        return replace(self, marks=marks)
 
     @property
     def empty(self) -> bool:
@@ -250,7 +257,9 @@ def build_query(
         builder.mark_words(run_text)
         units.extend(builder.run(terms))
         boosts.extend(builder.boosts(terms, run_text))
+    loose = {t if accented else fold_diacritics(t)
+             for t in syllable_terms(text) if t not in stopwords()}
     excluder = _Builder(accented, builder.weights)
     negative = [q for q in map(excluder.clause, parsed.negative) if q is not None]
     return BuiltQuery(tuple(units), tuple(boosts), Q.Or(negative) if negative else None,
-                      builder.marks(), accented)
+                      builder.marks(), accented, frozenset(loose))

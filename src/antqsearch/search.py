@@ -161,6 +161,19 @@ def _optional(value: Any) -> Any:
     return value if value not in ("", 0, None) else None
 
 
+def _date(value: Any) -> str | None:
+    """The ISO date or month of an article (a year alone is only in ``year``)."""
+    return value if isinstance(value, str) and len(value) >= 7 else None
+
+
+@dataclass(frozen=True)
+class Health:
+    """What /healthz reports."""
+
+    documents: int
+    built_at: float | None
+
+
 class SearchService:
     """Searches the current index generation of a folder."""
 
@@ -181,6 +194,15 @@ class SearchService:
                 self._generation = _open_generation(self.index_dir)
             return self._generation
 
+    def health(self) -> Health:
+        """Document count and build time of the current index (IndexNotReady if none)."""
+        gen = self.generation()
+        return Health(gen.doc_count, gen.built_at)
+
+    def warm_up(self) -> None:
+        """Open the index and load pyvi now, so that the first reader does not wait."""
+        self.search(SearchRequest("an ninh Tổ quốc"))
+
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search: ranked hits, facet counts, snippets and a suggestion."""
         started = time.perf_counter()
@@ -191,8 +213,12 @@ class SearchService:
         built = build_query(parsed, self.weights, suggestion)
         selection = _selection(request, parsed)
         docs, relaxed = self._matching(searcher, built)
+        if relaxed:
+            built = built.loosened()
         filtered, counts = gen.facets.apply(docs, selection)
         hits = self._ranked(searcher, built, filtered, request)
+        if built.accented and filtered and not relaxed:
+            suggestion = None  # a spelling correction only helps when nothing was found
         return SearchPage(
             query=request.query,
             total=len(filtered),
@@ -254,7 +280,7 @@ class SearchService:
         return Article(
             id=article_id,
             title=stored["title"],
-            date=_optional(stored.get("date")),
+            date=_date(stored.get("date")),
             year=_optional(stored.get("year")),
             province=_optional(stored.get("province")),
             district=_optional(stored.get("district")),
@@ -358,7 +384,7 @@ def _hit(stored: dict[str, Any], score: float, built: BuiltQuery) -> Hit:
         id=stored["id"],
         title=title,
         url=f"/article/{stored['id']}",
-        date=_optional(stored.get("date")),
+        date=_date(stored.get("date")),
         year=_optional(stored.get("year")),
         province=_optional(stored.get("province")),
         officials=_officials(stored),

@@ -24,6 +24,7 @@ from .text import (
 
 MAX_COMPOUND = 3
 MIN_CORRECTABLE = 3
+LONG_SYLLABLE = 6
 
 
 def _best_forms(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[str, int]]:
@@ -73,28 +74,48 @@ class Vocabulary:
         )
 
     def correct(self, term: str, before: tuple[str, ...] = (), after: str = "") -> str | None:
-        """The best indexed syllable within one edit of ``term`` (compared folded).
+        """The best indexed syllable close to ``term`` (compared without diacritics).
 
-        A candidate that forms a known compound with its neighbours wins; then the most
-        frequent one.
+        Candidates are within one edit (two for long syllables); one that forms a known
+        compound with its neighbours wins, then one with the same letters (only the
+        diacritics differ), then the most frequent.
         """
         key = fold_diacritics(term)
         if len(key) < MIN_CORRECTABLE:
             return None
-        candidates = {c for v in _deletions(key) for c in self.neighbours.get(v, ())}
-        candidates.discard(key)
+        limit = 1 if len(key) < LONG_SYLLABLE else 2
+        candidates = {c for v in _deletions(key) for c in self.neighbours.get(v, ())
+                      if edit_distance(key, c) <= limit}
         if not candidates:
             return None
-
         context = [fold_diacritics(t) for t in before]
 
-        def rank(candidate: str) -> tuple[bool, int, str]:
+        def rank(candidate: str) -> tuple[bool, bool, int, str]:
             keys = ["_".join([*context[-n:], candidate]) for n in (1, 2) if len(context) >= n]
             keys.append(f"{candidate}_{fold_diacritics(after)}")
-            return (any(k in self.compounds for k in keys), self.syllables[candidate][1],
-                    candidate)
+            return (any(k in self.compounds for k in keys), candidate == key,
+                    self.syllables[candidate][1], candidate)
 
         return self.syllables[max(candidates, key=rank)][0]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions.
+
+    >>> edit_distance("quoc", "quco"), edit_distance("tau", "tuc"), edit_distance("thii", "thi")
+    (1, 2, 1)
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _with_case(original: str, replacement: str) -> str:

@@ -397,17 +397,17 @@ def api_article(article_id: str) -> Any:
 def healthz() -> Any:
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     try:
-        generation = _service().generation()
+        health = _service().health()
     except IndexNotReady as exc:
         log.warning("healthz: %s", exc)
         return "chỉ mục chưa sẵn sàng\n", 503, headers
-    built = generation.built_at
+    built = health.built_at
     when = (
         datetime.fromtimestamp(built, tz=timezone.utc).isoformat(timespec="seconds")
         if built
         else "không rõ"
     )
-    return f"ok {generation.doc_count} bài, lập lúc {when}\n", 200, headers
+    return f"ok {health.documents} bài, lập lúc {when}\n", 200, headers
 
 
 def handle_error(exc: Exception) -> Any:
