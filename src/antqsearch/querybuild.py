@@ -38,10 +38,12 @@ class Weights:
     meta: float = 2.0
     exact_in_folded: float = 0.3
     phrase: float = 1.0
-    bigram: float = 0.5
+    bigram: float = 1.0
     compound: float = 0.5
     all_up_to: int = 3
-    should_match: float = 0.5
+    should_match: float = 0.4
+    k1: float = 1.2
+    b: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def min_should_match(content_units: int, weights: Weights) -> int:
     long one (questions carry words that the answer does not repeat).
 
     >>> [min_should_match(n, Weights()) for n in (1, 2, 3, 4, 6, 10)]
-    [1, 2, 3, 2, 3, 5]
+    [1, 2, 3, 2, 3, 4]
     """
     if content_units <= weights.all_up_to:
         return content_units

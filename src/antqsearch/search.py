@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as Q
+from whoosh.scoring import BM25F
 
 from .facets import FACETS, FacetColumns
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
@@ -137,10 +138,11 @@ class _Generation:
     doc_count: int
     local: threading.local = field(default_factory=threading.local)
 
-    def searcher(self) -> Any:
+    def searcher(self, weights: Weights) -> Any:
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
-            searcher = self.local.searcher = self.index.searcher()
+            weighting = BM25F(B=weights.b, K1=weights.k1)
+            searcher = self.local.searcher = self.index.searcher(weighting=weighting)
         return searcher
 
 
@@ -207,7 +209,7 @@ class SearchService:
         """Run a search: ranked hits, facet counts, snippets and a suggestion."""
         started = time.perf_counter()
         gen = self.generation()
-        searcher = gen.searcher()
+        searcher = gen.searcher(self.weights)
         parsed = parse_query(request.query)
         suggestion = self._suggestion(gen, parsed)
         built = build_query(parsed, self.weights, suggestion)
@@ -268,7 +270,7 @@ class SearchService:
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
         gen = self.generation()
-        searcher = gen.searcher()
+        searcher = gen.searcher(self.weights)
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             raise ArticleNotFound(article_id)
@@ -300,7 +302,7 @@ class SearchService:
     def stats(self) -> dict[str, Any]:
         """Document count and the count of every facet value."""
         gen = self.generation()
-        all_docs = set(gen.searcher().docs_for_query(Q.Every()))
+        all_docs = set(gen.searcher(self.weights).docs_for_query(Q.Every()))
         _, counts = gen.facets.apply(all_docs, {})
         return {
             "documents": len(all_docs),
