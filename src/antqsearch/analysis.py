@@ -18,7 +18,7 @@ from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
 
 from .segment import compound_terms
-from .text import fold_diacritics, index_term, iter_syllables, syllable_terms
+from .text import fold_diacritics, index_term, iter_syllables, syllable_pairs, syllable_terms
 
 
 class SyllableTokenizer(Tokenizer):
@@ -97,6 +97,36 @@ def syllable_analyzer() -> SyllableTokenizer:
 def folded_analyzer() -> Any:
     """Syllables without diacritics."""
     return SyllableTokenizer() | FoldingFilter()
+
+
+class PairTokenizer(Tokenizer):
+    """Yields adjacent syllable pairs (``an ninh``), folded or not: phrase matching and
+    proximity scoring as plain term lookups, instead of position checks."""
+
+    def __init__(self, folded: bool = False) -> None:
+        self.folded = folded
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairTokenizer) and other.folded == self.folded
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, self.folded))
+
+    def __call__(  # type: ignore[override]
+        self, value: str, positions: bool = False, chars: bool = False,
+        removestops: bool = True, mode: str = "", **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, pair in enumerate(syllable_pairs(value, self.folded)):
+            token.text, token.boost, token.stopped = pair, 1.0, False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+def pair_analyzer(folded: bool = False) -> PairTokenizer:
+    """Adjacent syllable pairs within a line."""
+    return PairTokenizer(folded)
 
 
 def compound_analyzer() -> SpaceSeparatedTokenizer:

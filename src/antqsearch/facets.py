@@ -2,7 +2,7 @@
 
 Several values of one facet combine with OR, different facets with AND; the counts of a
 facet ignore that facet's own selection, so that choosing one province still shows the
-counts of the others.
+counts of the others. Document sets are numpy boolean masks indexed by document number.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .schema import VALUE_SEPARATOR
 
 FACETS = ("province", "year", "official")
+COLUMNS = {"province": "province", "year": "year", "official": "officials_col"}
 Selection = Mapping[str, Set[str]]
 
 
@@ -28,40 +31,68 @@ def _values_of(facet: str, raw: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class FacetColumns:
-    """For each facet, the values of every document number."""
+class FacetColumn:
+    """The (document, value) pairs of one facet, values coded as integers."""
 
-    values: dict[str, list[tuple[str, ...]]]
+    values: tuple[str, ...]
+    docs: np.ndarray
+    codes: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[str, ...]]) -> FacetColumn:
+        index: dict[str, int] = {}
+        docs, codes = [], []
+        for doc, values in enumerate(rows):
+            for value in values:
+                docs.append(doc)
+                codes.append(index.setdefault(value, len(index)))
+        return cls(tuple(index), np.asarray(docs, dtype=np.int64),
+                   np.asarray(codes, dtype=np.int64))
+
+    def having(self, wanted: Set[str], size: int) -> np.ndarray:
+        """Mask of the documents with any of the wanted values."""
+        codes = [i for i, v in enumerate(self.values) if v in wanted]
+        mask = np.zeros(size, dtype=bool)
+        mask[self.docs[np.isin(self.codes, codes)]] = True
+        return mask
+
+    def count(self, mask: np.ndarray) -> Counter[str]:
+        """How many documents of the mask have each value."""
+        counts = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
+        return Counter({self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)})
+
+
+@dataclass(frozen=True)
+class FacetColumns:
+    """Every facet's column for one index generation."""
+
+    columns: dict[str, FacetColumn]
+    size: int
 
     @classmethod
     def load(cls, reader: Any) -> FacetColumns:
         """Read the facet columns of an index reader."""
-        columns = {"province": "province", "year": "year", "official": "officials_col"}
-        values: dict[str, list[tuple[str, ...]]] = {}
-        count = reader.doc_count_all()
-        for facet, column in columns.items():
-            col = reader.column_reader(column, translate=True)
-            values[facet] = [_values_of(facet, col[d]) for d in range(count)]
-        return cls(values)
-
-    def _selected(self, docs: Set[int], facet: str, wanted: Set[str]) -> set[int]:
-        column = self.values[facet]
-        return {d for d in docs if not wanted.isdisjoint(column[d])}
+        size = reader.doc_count_all()
+        columns = {}
+        for facet, name in COLUMNS.items():
+            column = reader.column_reader(name, translate=True)
+            columns[facet] = FacetColumn.from_rows([_values_of(facet, column[d])
+                                                    for d in range(size)])
+        return cls(columns, size)
 
     def apply(
-        self, docs: Set[int], selection: Selection
-    ) -> tuple[set[int], dict[str, Counter[str]]]:
+        self, docs: np.ndarray, selection: Selection
+    ) -> tuple[np.ndarray, dict[str, Counter[str]]]:
         """The documents that pass every selection, and the counts of each facet."""
-        per_facet = {f: self._selected(docs, f, v) for f, v in selection.items() if v}
-        result = set(docs)
-        for chosen in per_facet.values():
-            result &= chosen
-        counts: dict[str, Counter[str]] = {}
+        chosen = {f: self.columns[f].having(v, self.size) for f, v in selection.items() if v}
+        result = docs.copy()
+        for mask in chosen.values():
+            result &= mask
+        counts = {}
         for facet in FACETS:
-            pool = set(docs)
-            for other, chosen in per_facet.items():
+            pool = docs.copy()
+            for other, mask in chosen.items():
                 if other != facet:
-                    pool &= chosen
-            column = self.values[facet]
-            counts[facet] = Counter(v for d in pool for v in column[d])
+                    pool &= mask
+            counts[facet] = self.columns[facet].count(pool)
         return result, counts

@@ -28,7 +28,7 @@ from .store import (
 )
 
 # Bump when analysis or extraction changes: a build then re-analyses every article.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
 
@@ -76,6 +76,7 @@ def _meta_text(meta: ArticleMeta) -> str:
 
 def document_fields(raw: RawArticle, meta: ArticleMeta, compounds: str) -> dict[str, Any]:
     """The Whoosh fields of one analysed article."""
+    lines = f"{meta.title}\n{meta.body}\n{_meta_text(meta)}"
     return {
         "id": raw.id,
         "path": raw.path,
@@ -85,6 +86,8 @@ def document_fields(raw: RawArticle, meta: ArticleMeta, compounds: str) -> dict[
         "body": meta.body,
         "body_f": meta.body,
         "words": compounds,
+        "pairs": lines,
+        "pairs_f": lines,
         "meta": _meta_text(meta),
         "meta_f": _meta_text(meta),
         "province": meta.province or "",

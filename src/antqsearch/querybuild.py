@@ -23,7 +23,7 @@ from .analysis import abbreviations
 from .querylang import Clause, ParsedQuery
 from .segment import compound_terms, segment
 from .snippets import Marks
-from .text import fold_diacritics, has_diacritics, syllable_terms
+from .text import fold_diacritics, has_diacritics, pair_term, syllable_terms
 
 # Shorter syllables without diacritics are too ambiguous to mark alone (van: văn, vân, vạn…).
 MIN_FOLDED_SINGLE = 4
@@ -37,7 +37,6 @@ class Weights:
     body: float = 1.0
     meta: float = 2.0
     exact_in_folded: float = 0.3
-    phrase: float = 1.0
     bigram: float = 1.0
     compound: float = 0.5
     all_up_to: int = 3
@@ -140,7 +139,7 @@ class _Builder:
         if self.accented or len(terms) == 1:
             for word in segment(text):
                 self.mark(syllable_terms(word.text))
-        for pair in zip(terms, terms[1:], strict=False):
+        for pair in _pairs(terms):
             self.mark(pair)
 
     def marks(self) -> Marks:
@@ -156,9 +155,16 @@ class _Builder:
             return Q.Or([Q.Term(f, self._form(terms[0], fd), boost=b)
                          for f, b, fd in self.fields()])
         if phrase:
-            return Q.Or([Q.Phrase(f, [self._form(t, fd) for t in terms], boost=b)
-                         for f, b, fd in self.fields()])
+            return Q.And([self.pair(a, b, self.weights.body) for a, b in _pairs(terms)])
         return Q.And([self.words([t], False) for t in terms])
+
+    def pair(self, first: str, second: str, boost: float) -> Q.Query:
+        """Two syllables side by side (the pairs fields hold every adjacent pair)."""
+        exact = Q.Term("pairs", pair_term(first, second), boost=boost)
+        if self.accented:
+            return exact
+        folded = Q.Term("pairs_f", pair_term(first, second, folded=True), boost=boost)
+        return Q.Or([folded, exact.with_boost(boost * self.weights.exact_in_folded)])
 
     def with_synonyms(self, terms: tuple[str, ...], phrase: bool) -> Q.Query:
         """``terms`` or any equivalent form from the abbreviation table."""
@@ -188,16 +194,10 @@ class _Builder:
         return units
 
     def boosts(self, terms: list[str], text: str) -> list[Q.Query]:
-        """Optional clauses: the run as a phrase, adjacent pairs, pyvi compounds."""
-        if len(terms) < 2:
-            return []
-        w, boosts = self.weights, []
-        for f, b, fd in self.fields()[:2]:
-            forms = [self._form(t, fd) for t in terms]
-            boosts.append(Q.Phrase(f, forms, boost=w.phrase * b))
-            boosts.extend(Q.Phrase(f, forms[i : i + 2], boost=w.bigram * b)
-                          for i in range(len(forms) - 1) if len(forms) > 2)
-        if self.accented:
+        """Optional clauses: adjacent pairs of the run, pyvi compounds."""
+        w = self.weights
+        boosts = [self.pair(a, b, w.bigram) for a, b in _pairs(terms)]
+        if self.accented and len(terms) > 1:
             boosts.extend(Q.Term("words", c, boost=w.compound) for c in compound_terms(text))
         return boosts
 
@@ -213,6 +213,10 @@ class _Builder:
         if not options:
             return None
         return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def _pairs(terms: Sequence[str]) -> list[tuple[str, str]]:
+    return list(zip(terms, terms[1:], strict=False))
 
 
 def _runs(clauses: Sequence[Clause]) -> list[list[Clause]]:

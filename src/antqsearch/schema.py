@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import compound_analyzer, folded_analyzer, syllable_analyzer
+from .analysis import compound_analyzer, folded_analyzer, pair_analyzer, syllable_analyzer
 
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
@@ -17,13 +17,15 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         path=STORED(),
         content_hash=STORED(),
-        title=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=True),
-        title_f=TEXT(analyzer=folded_analyzer(), phrase=True),
-        body=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=True),
-        body_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        title=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=False),
+        title_f=TEXT(analyzer=folded_analyzer(), phrase=False),
+        body=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=False),
+        body_f=TEXT(analyzer=folded_analyzer(), phrase=False),
         words=TEXT(analyzer=compound_analyzer(), phrase=False),
-        meta=TEXT(analyzer=syllable_analyzer(), phrase=True),
-        meta_f=TEXT(analyzer=folded_analyzer(), phrase=True),
+        pairs=TEXT(analyzer=pair_analyzer(), phrase=False),
+        pairs_f=TEXT(analyzer=pair_analyzer(folded=True), phrase=False),
+        meta=TEXT(analyzer=syllable_analyzer(), phrase=False),
+        meta_f=TEXT(analyzer=folded_analyzer(), phrase=False),
         province=ID(stored=True, sortable=True),
         district=ID(stored=True),
         ward=ID(stored=True),

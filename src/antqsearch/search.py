@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as Q
-from whoosh.scoring import BM25F
+import numpy as np
 
+from .engine import Engine
 from .facets import FACETS, FacetColumns
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
@@ -132,30 +132,39 @@ class _Generation:
 
     path: Path
     index: Any
+    engine: Engine
     facets: FacetColumns
+    date_rank: np.ndarray
     vocabulary: Vocabulary
     built_at: float | None
     doc_count: int
     local: threading.local = field(default_factory=threading.local)
 
-    def searcher(self, weights: Weights) -> Any:
+    def searcher(self) -> Any:
+        """This thread's Whoosh searcher (stored fields, ids, related articles)."""
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
-            weighting = BM25F(B=weights.b, K1=weights.k1)
-            searcher = self.local.searcher = self.index.searcher(weighting=weighting)
+            searcher = self.local.searcher = self.index.searcher()
         return searcher
 
 
-def _open_generation(index_dir: Path) -> _Generation:
+def _date_rank(reader: Any) -> np.ndarray:
+    """Each document's position when sorted by date (a year alone sorts as that year)."""
+    dates = reader.column_reader("date", translate=True)
+    keys = np.array([dates[d] or "" for d in range(reader.doc_count_all())], dtype=object)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return rank
+
+
+def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
     path, index = open_current(index_dir)
     manifest = read_manifest(path)
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        facets = FacetColumns.load(reader)
-        vocabulary = Vocabulary.load(reader)
-        count = searcher.doc_count()
+    reader = index.reader()
     return _Generation(
-        path, index, facets, vocabulary, manifest.built_at if manifest else None, count
+        path, index, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
+        _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
+        reader.doc_count(),
     )
 
 
@@ -193,7 +202,7 @@ class SearchService:
             return generation
         with self._lock:
             if self._generation is None or self._generation.path != path:
-                self._generation = _open_generation(self.index_dir)
+                self._generation = _open_generation(self.index_dir, self.weights)
             return self._generation
 
     def health(self) -> Health:
@@ -209,21 +218,20 @@ class SearchService:
         """Run a search: ranked hits, facet counts, snippets and a suggestion."""
         started = time.perf_counter()
         gen = self.generation()
-        searcher = gen.searcher(self.weights)
         parsed = parse_query(request.query)
         suggestion = self._suggestion(gen, parsed)
         built = build_query(parsed, self.weights, suggestion)
         selection = _selection(request, parsed)
-        docs, relaxed = self._matching(searcher, built)
-        if relaxed:
+        matched = _matching(gen.engine, built, self.weights)
+        if matched.relaxed:
             built = built.loosened()
-        filtered, counts = gen.facets.apply(docs, selection)
-        hits = self._ranked(searcher, built, filtered, request)
-        if built.accented and filtered and not relaxed:
+        filtered, counts = gen.facets.apply(matched.mask, selection)
+        hits = self._ranked(gen, built, matched.score, filtered, request)
+        if built.accented and filtered.any() and not matched.relaxed:
             suggestion = None  # a spelling correction only helps when nothing was found
         return SearchPage(
             query=request.query,
-            total=len(filtered),
+            total=int(filtered.sum()),
             page=request.page,
             per_page=request.per_page,
             took_ms=_ms(started),
@@ -231,35 +239,18 @@ class SearchService:
             hits=hits,
             facets=_facet_values(counts, selection),
             sort=request.sort,
-            notices=parsed.notices + _relaxed_notice(relaxed),
-            relaxed=relaxed,
+            notices=parsed.notices + _relaxed_notice(matched.relaxed),
+            relaxed=matched.relaxed,
         )
 
-    def _matching(self, searcher: Any, built: BuiltQuery) -> tuple[set[int], bool]:
-        """The articles that match enough of the query's units (and none excluded)."""
-        if built.empty:
-            docs = set(searcher.docs_for_query(Q.Every()))
-            relaxed = False
-        else:
-            docs, relaxed = _enough_units(searcher, built, self.weights)
-        if built.negative is not None and docs:
-            docs -= set(searcher.docs_for_query(built.negative))
-        reader = searcher.reader()
-        if reader.has_deletions():
-            docs = {d for d in docs if not reader.is_deleted(d)}
-        return docs, relaxed
-
-    def _ranked(self, searcher: Any, built: BuiltQuery, docs: set[int],
-                request: SearchRequest) -> list[Hit]:
-        if not docs:
-            return []
+    def _ranked(self, gen: _Generation, built: BuiltQuery, score: np.ndarray,
+                docs: np.ndarray, request: SearchRequest) -> list[Hit]:
+        start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
         by_date = request.sort == "date" or built.empty
-        limit = request.page * request.per_page
-        results = searcher.search(built.scoring_query(), filter=docs, limit=limit,
-                                  sortedby="date" if by_date else None, reverse=by_date)
-        start = (request.page - 1) * request.per_page
-        top = [results[i] for i in range(start, min(limit, results.scored_length()))]
-        return [_hit(hit.fields(), 0.0 if by_date else hit.score, built) for hit in top]
+        order = gen.date_rank.astype(np.float64) if by_date else score
+        searcher = gen.searcher()
+        return [_hit(searcher.stored_fields(int(d)), 0.0 if by_date else float(score[d]), built)
+                for d in gen.engine.top(order, docs, start, stop)]
 
     @staticmethod
     def _suggestion(gen: _Generation, parsed: ParsedQuery) -> str | None:
@@ -270,7 +261,7 @@ class SearchService:
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
         gen = self.generation()
-        searcher = gen.searcher(self.weights)
+        searcher = gen.searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             raise ArticleNotFound(article_id)
@@ -302,38 +293,46 @@ class SearchService:
     def stats(self) -> dict[str, Any]:
         """Document count and the count of every facet value."""
         gen = self.generation()
-        all_docs = set(gen.searcher(self.weights).docs_for_query(Q.Every()))
-        _, counts = gen.facets.apply(all_docs, {})
+        live = gen.engine.live
+        _, counts = gen.facets.apply(live, {})
         return {
-            "documents": len(all_docs),
+            "documents": int(live.sum()),
             "built_at": gen.built_at,
             "facets": {f: counts[f].most_common() for f in FACETS},
         }
 
 
-def _enough_units(searcher: Any, built: BuiltQuery, weights: Weights) -> tuple[set[int], bool]:
-    """Articles with every required unit and enough content units; relaxed to any unit
-    when that leaves nothing."""
-    sets = {kind: [set(searcher.docs_for_query(u.query)) for u in built.units if u.kind == kind]
-            for kind in ("required", "content", "stop")}
-    counted = sets["content"] or sets["stop"]
-    need = min_should_match(len(counted), weights)
-    docs = _at_least(counted, need) if counted else None
-    for required in sets["required"]:
-        docs = required if docs is None else docs & required
-    if docs or need <= 1 and not sets["required"]:
-        return docs or set(), False
-    every = [s for kind in sets.values() for s in kind]
-    return set().union(*every), True
+@dataclass(frozen=True)
+class _Matched:
+    mask: np.ndarray
+    score: np.ndarray
+    relaxed: bool
 
 
-def _at_least(sets: list[set[int]], need: int) -> set[int]:
-    if need >= len(sets):
-        return set.intersection(*sets)
-    counts: Counter[int] = Counter()
-    for docs in sets:
-        counts.update(docs)
-    return {d for d, n in counts.items() if n >= need}
+def _matching(engine: Engine, built: BuiltQuery, weights: Weights) -> _Matched:
+    """Articles with every required unit and enough content units (relaxed to any unit when
+    that leaves nothing), none excluded; and their scores."""
+    if built.empty:
+        mask, score, relaxed = engine.live.copy(), engine.nothing().score, False
+    else:
+        units = {kind: [engine.evaluate(u.query) for u in built.units if u.kind == kind]
+                 for kind in ("required", "content", "stop")}
+        counted = units["content"] or units["stop"]
+        need = min_should_match(len(counted), weights)
+        mask = engine.live.copy()
+        if counted:
+            mask &= np.sum([e.mask for e in counted], axis=0) >= need
+        for required in units["required"]:
+            mask &= required.mask
+        relaxed = not mask.any() and (need > 1 or bool(units["required"]))
+        every = [e for kind in units.values() for e in kind]
+        if relaxed:
+            mask = np.logical_or.reduce([e.mask for e in every]) & engine.live
+        score = np.sum([e.score for e in every]
+                       + [engine.evaluate(b).score for b in built.boosts], axis=0)
+    if built.negative is not None:
+        mask &= ~engine.evaluate(built.negative).mask
+    return _Matched(mask, score, relaxed)
 
 
 def _ms(started: float) -> float:

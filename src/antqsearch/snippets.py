@@ -7,11 +7,13 @@ characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from html import escape
 
-from .text import Syllable, fold_diacritics, index_term, iter_syllables
+from .text import Syllable, fold_diacritics, index_term, joined
 
 SNIPPET_CHARS = 260
 CONTEXT_BEFORE = 70
@@ -33,6 +35,24 @@ class Marks:
     def __bool__(self) -> bool:
         return bool(self.phrases or self.singles)
 
+    @cached_property
+    def initials(self) -> frozenset[str]:
+        """First letters (folded, lower case) of every marked syllable: a cheap pre-filter."""
+        keys = set(self.singles) | {k for phrase in self.phrases for k in phrase}
+        return frozenset(_initial(k[0]) for k in keys if k)
+
+
+def _initial(char: str) -> str:
+    return fold_diacritics(char).lower()
+
+
+@lru_cache(maxsize=256)
+def _candidate_pattern(initials: frozenset[str]) -> re.Pattern[str]:
+    """Syllables (as text.iter_syllables finds them) whose first letter folds to an initial."""
+    letters = [chr(c) for c in range(0x30, 0x2000) if chr(c).isalnum()]
+    wanted = "".join(re.escape(c) for c in letters if _initial(c) in initials)
+    return re.compile(f"(?<![^\\W_])[{wanted or 'x'}][^\\W_]*" if wanted else "(?!x)x")
+
 
 @dataclass(frozen=True)
 class Span:
@@ -44,9 +64,8 @@ class Span:
 
 
 def _adjacent(text: str, syllables: list[Syllable], i: int, length: int) -> bool:
-    return all(
-        text[syllables[j].end : syllables[j + 1].start].isspace() for j in range(i, i + length - 1)
-    )
+    return all(joined(text[syllables[j].end : syllables[j + 1].start])
+               for j in range(i, i + length - 1))
 
 
 def _marked(text: str, syllables: list[Syllable], keys: list[str], marks: Marks) -> list[bool]:
@@ -66,7 +85,8 @@ def match_spans(text: str, marks: Marks) -> list[Span]:
     """Spans of the text to mark; marked neighbours separated by spaces merge."""
     if not marks:
         return []
-    syllables = list(iter_syllables(text))
+    pattern = _candidate_pattern(marks.initials)
+    syllables = [Syllable(m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
     keys = [marks.key(s.text) for s in syllables]
     spans: list[Span] = []
     flags = _marked(text, syllables, keys, marks)

@@ -141,3 +141,31 @@ def syllable_terms(text: str) -> list[str]:
     ['thanh', 'hóa', 'thủy']
     """
     return [index_term(s.text) for s in iter_syllables(text)]
+
+
+def joined(gap: str) -> bool:
+    """True when two syllables separated by ``gap`` stand side by side in one line.
+
+    >>> joined(" "), joined(", "), joined(chr(10)), joined("")
+    (True, False, False, False)
+    """
+    return bool(gap) and gap.isspace() and "\n" not in gap
+
+
+def syllable_pairs(text: str, folded: bool = False) -> Iterator[str]:
+    """Adjacent syllable pairs of a text, in matching form, as ``"an ninh"``.
+
+    >>> list(syllable_pairs("An ninh, trật tự" + chr(10) + "Xã"))
+    ['an ninh', 'trật tự']
+    """
+    previous: Syllable | None = None
+    for syllable in iter_syllables(text):
+        if previous is not None and joined(text[previous.end : syllable.start]):
+            yield pair_term(previous.text, syllable.text, folded)
+        previous = syllable
+
+
+def pair_term(first: str, second: str, folded: bool = False) -> str:
+    """The index term of two adjacent syllables."""
+    pair = f"{index_term(first)} {index_term(second)}"
+    return fold_diacritics(pair) if folded else pair

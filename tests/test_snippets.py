@@ -1,0 +1,62 @@
+"""Marking query words in the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from antqsearch.snippets import Marks, mark_html, match_spans, snippet_html
+from antqsearch.text import fold_diacritics, index_term, iter_syllables, joined
+
+WORDS = ["an", "ninh", "An", "Ninh", "trật", "tự", "Trật", "TỰ", "hoà", "hòa", "Hóa", "đà",
+         "Đà", "<b>", "&", ",", "\n", "x1", "_", "  "]
+
+
+def naive_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """Reference: key every syllable, mark singles and adjacent phrase matches."""
+    syllables = list(iter_syllables(text))
+    keys = [fold_diacritics(index_term(s.text)) if marks.folded else index_term(s.text)
+            for s in syllables]
+    marked = [k in marks.singles for k in keys]
+    for phrase in marks.phrases:
+        n = len(phrase)
+        for i in range(len(keys) - n + 1):
+            if tuple(keys[i : i + n]) == phrase and all(
+                joined(text[syllables[j].end : syllables[j + 1].start]) for j in range(i, i + n - 1)
+            ):
+                marked[i : i + n] = [True] * n
+    return [(s.start, s.end) for s, m in zip(syllables, marked, strict=True) if m]
+
+
+def covered(spans: list) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in spans]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join), st.booleans())
+def test_spans_cover_exactly_the_matching_syllables(text: str, folded: bool) -> None:
+    marks = Marks(frozenset({("an", "ninh"), ("trật", "tự")} if not folded
+                            else {("an", "ninh"), ("trat", "tu")}),
+                  frozenset({"hòa"} if not folded else {"hoa", "da"}), folded)
+    expected = naive_spans(text, marks)
+    got = match_spans(text, marks)
+    inside = [(a, b) for span in got for (a, b) in expected if span.start <= a and b <= span.end]
+    assert sorted(inside) == expected
+    for span in got:
+        assert text[span.start : span.end].strip() == text[span.start : span.end]
+
+
+def test_marks_are_escaped_and_phrases_only_where_adjacent() -> None:
+    text = 'An ninh <script>alert(1)</script> an, ninh và "an ninh trật tự"'
+    marks = Marks(frozenset({("an", "ninh")}), frozenset())
+    html = mark_html(text, match_spans(text, marks))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count("<mark>") == 2
+    assert "<mark>An ninh</mark>" in html and "an, ninh" in html
+
+
+def test_snippet_picks_the_passage_with_the_matches() -> None:
+    text = "Mở đầu không liên quan. " * 30 + "Ở đây có camera an ninh của phường." + " Hết." * 50
+    marks = Marks(frozenset({("camera", "an"), ("an", "ninh")}), frozenset({"camera"}))
+    snippet = snippet_html(text, match_spans(text, marks))
+    assert "<mark>camera an ninh</mark>" in snippet and snippet.startswith("… ")
