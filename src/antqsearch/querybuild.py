@@ -37,8 +37,8 @@ class Weights:
     body: float = 1.0
     meta: float = 2.0
     exact_in_folded: float = 0.3
-    bigram: float = 1.0
-    compound: float = 0.5
+    bigram: float = 0.7
+    compound: float = 0.1
     all_up_to: int = 3
     should_match: float = 0.4
     k1: float = 1.2
