@@ -7,40 +7,35 @@ import pickle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antqsearch.analysis import (
-    abbreviations,
-    compounds_field,
-    folded_analyzer,
-    syllable_analyzer,
-)
+from antqsearch.analysis import abbreviations, field_counts
+from antqsearch.schema import build_schema
 from antqsearch.segment import segment
 
 
-def _tokens(analyzer, text: str) -> list[tuple[str, int, int, int]]:
-    return [(t.text, t.pos, t.startchar, t.endchar)
-            for t in analyzer(text, positions=True, chars=True)]
+def test_field_counts() -> None:
+    counts = field_counts("Thanh Hoá\nNguyễn Văn Thi", "An ninh, an ninh trật tự.\nĐà Nẵng")
+    assert counts["head"] == {"thanh": 1, "hóa": 1, "nguyễn": 1, "văn": 1, "thi": 1}
+    assert counts["head_f"]["hoa"] == 1 and counts["text_f"]["da"] == 1
+    assert counts["text"]["an"] == 2 and counts["text"]["ninh"] == 2
+    assert counts["pairs"]["an ninh"] == 2 and counts["pairs_f"]["trat tu"] == 1
+    assert "ninh an" not in counts["pairs"]  # not across the comma
+    assert "thi an" not in counts["pairs"]  # not across lines
+    assert "an_ninh" in counts["words"] and "nguyễn_văn_thi" in counts["words"]
 
 
-def test_syllable_analyzer_positions_and_offsets() -> None:
-    text = "Thanh Hoá, ANTQ"
-    assert _tokens(syllable_analyzer(), text) == [
-        ("thanh", 0, 0, 5), ("hóa", 1, 6, 9), ("antq", 2, 11, 15)]
-
-
-def test_folded_analyzer() -> None:
-    assert [t[0] for t in _tokens(folded_analyzer(), "Đỗ Trọng Hưng")] == ["do", "trong", "hung"]
-
-
-def test_analyzers_pickle_round_trip() -> None:
-    for analyzer in (syllable_analyzer(), folded_analyzer()):
-        assert pickle.loads(pickle.dumps(analyzer)) == analyzer
+def test_schema_pickle_round_trip() -> None:
+    schema = build_schema()
+    loaded = pickle.loads(pickle.dumps(schema))
+    assert loaded.names() == schema.names()
+    assert [type(loaded[n]) for n in loaded.names()] == [type(schema[n]) for n in schema.names()]
+    assert list(loaded["text"].index({"an": 2})) == list(schema["text"].index({"an": 2}))
 
 
 def test_segment_spans_and_compounds() -> None:
     text = "Phó Chủ tịch UBND tỉnh Nguyễn Văn Thi dự Ngày hội toàn dân bảo vệ an ninh Tổ quốc."
     words = segment(text)
     assert all(text[w.start : w.end] == w.text for w in words)
-    terms = compounds_field(text).split()
+    terms = field_counts("", text)["words"]
     assert "an_ninh" in terms and "tổ_quốc" in terms and "nguyễn_văn_thi" in terms
 
 

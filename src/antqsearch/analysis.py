@@ -1,142 +1,54 @@
-"""Whoosh analyzers for Vietnamese, and the abbreviation table.
+"""Analysis of an article into index terms, and the abbreviation table.
 
-Three analyses of the same text (design §3): syllables (with positions and character
-offsets), folded syllables (no diacritics), and pyvi compounds. The compounds are computed
-once by :mod:`antqsearch.segment` (in worker processes) and handed to Whoosh as a
-space-separated string, so that pyvi never runs inside the index writer.
+Three analyses of the same text (design §3): syllables and folded syllables (no
+diacritics), with adjacent pairs of each for phrases and proximity, and pyvi compounds.
+They are counted in the indexer's worker processes and handed to Whoosh as
+``{term: frequency}`` mappings (see :class:`antqsearch.schema.Counted`), so that neither
+pyvi nor the tokenizer runs in the single index-writing process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from whoosh.analysis import Filter, Token, Tokenizer
-from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
 
 from .segment import compound_terms
-from .text import fold_diacritics, index_term, iter_syllables, syllable_pairs, syllable_terms
+from .text import fold_diacritics, syllable_terms, terms_and_joins
+
+FIELDS = ("head", "head_f", "text", "text_f", "pairs", "pairs_f", "words")
 
 
-class SyllableTokenizer(Tokenizer):
-    """Yields one token per syllable, in matching form, with positions and offsets."""
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__.__name__)
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, syllable in enumerate(iter_syllables(value) if tokenize else []):
-            token.text = index_term(syllable.text)
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = syllable.text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + syllable.start
-                token.endchar = start_char + syllable.end
-            yield token
-        if not tokenize:
-            yield from _whole_value(token, value, positions, chars, start_pos, start_char)
+def _counts(terms: Iterable[str]) -> dict[str, int]:
+    return dict(Counter(terms))
 
 
-def _whole_value(
-    token: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int
-) -> Iterator[Token]:
-    """The untokenized form of a value (Whoosh asks for it when parsing some queries)."""
-    token.text = index_term(value)
-    token.boost = 1.0
-    token.stopped = False
-    if positions:
-        token.pos = start_pos
-    if chars:
-        token.startchar, token.endchar = start_char, start_char + len(value)
-    yield token
+def field_counts(head: str, body: str) -> dict[str, dict[str, int]]:
+    """Term frequencies of every analysed field of an article (runs in worker processes).
+
+    ``head`` is the title and the metadata (places, officials, author), ``body`` the text.
+    Syllables and folded syllables for each; adjacent pairs (exact and folded, never across
+    a line) and pyvi compounds over both.
+    """
+    head_terms, head_joins = terms_and_joins(head)
+    body_terms, body_joins = terms_and_joins(body)
+    head_folded = [fold_diacritics(t) for t in head_terms]
+    body_folded = [fold_diacritics(t) for t in body_terms]
+    return {
+        "head": _counts(head_terms),
+        "head_f": _counts(head_folded),
+        "text": _counts(body_terms),
+        "text_f": _counts(body_folded),
+        "pairs": _counts(_pairs(head_terms, head_joins) + _pairs(body_terms, body_joins)),
+        "pairs_f": _counts(_pairs(head_folded, head_joins) + _pairs(body_folded, body_joins)),
+        "words": _counts(compound_terms(f"{head}\n{body}")),
+    }
 
 
-class FoldingFilter(Filter):
-    """Removes diacritics from each token (``đ`` → ``d``)."""
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is self.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__.__name__)
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for token in tokens:
-            token.text = fold_diacritics(token.text)
-            yield token
-
-
-def syllable_analyzer() -> SyllableTokenizer:
-    """Lower-cased syllables in one tone convention."""
-    return SyllableTokenizer()
-
-
-def folded_analyzer() -> Any:
-    """Syllables without diacritics."""
-    return SyllableTokenizer() | FoldingFilter()
-
-
-class PairTokenizer(Tokenizer):
-    """Yields adjacent syllable pairs (``an ninh``), folded or not: phrase matching and
-    proximity scoring as plain term lookups, instead of position checks."""
-
-    def __init__(self, folded: bool = False) -> None:
-        self.folded = folded
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PairTokenizer) and other.folded == self.folded
-
-    def __hash__(self) -> int:
-        return hash((self.__class__.__name__, self.folded))
-
-    def __call__(  # type: ignore[override]
-        self, value: str, positions: bool = False, chars: bool = False,
-        removestops: bool = True, mode: str = "", **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, pair in enumerate(syllable_pairs(value, self.folded)):
-            token.text, token.boost, token.stopped = pair, 1.0, False
-            if positions:
-                token.pos = pos
-            yield token
-
-
-def pair_analyzer(folded: bool = False) -> PairTokenizer:
-    """Adjacent syllable pairs within a line."""
-    return PairTokenizer(folded)
-
-
-def compound_analyzer() -> SpaceSeparatedTokenizer:
-    """Pre-segmented compounds (``an_ninh tổ_quốc``), as produced by :func:`compounds_field`."""
-    return SpaceSeparatedTokenizer()
-
-
-def compounds_field(text: str) -> str:
-    """The value to index in the compounds field: pyvi's multi-syllable words of a text."""
-    return " ".join(compound_terms(text))
+def _pairs(terms: list[str], joins: list[int]) -> list[str]:
+    return [f"{terms[i - 1]} {terms[i]}" for i in joins]
 
 
 @dataclass(frozen=True)

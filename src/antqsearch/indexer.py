@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from .analysis import compounds_field
+from .analysis import field_counts
 from .corpus import RawArticle, Skipped, find_articles, read_article
 from .metadata import ArticleMeta, apply_overrides, extract_metadata
 from .schema import VALUE_SEPARATOR, build_schema
@@ -28,7 +28,7 @@ from .store import (
 )
 
 # Bump when analysis or extraction changes: a build then re-analyses every article.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
 
@@ -74,22 +74,14 @@ def _meta_text(meta: ArticleMeta) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def document_fields(raw: RawArticle, meta: ArticleMeta, compounds: str) -> dict[str, Any]:
-    """The Whoosh fields of one analysed article."""
-    lines = f"{meta.title}\n{meta.body}\n{_meta_text(meta)}"
+def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
+    """The Whoosh fields of one article: stored values, facets and counted terms."""
     return {
         "id": raw.id,
         "path": raw.path,
         "content_hash": raw.content_hash,
         "title": meta.title,
-        "title_f": meta.title,
         "body": meta.body,
-        "body_f": meta.body,
-        "words": compounds,
-        "pairs": lines,
-        "pairs_f": lines,
-        "meta": _meta_text(meta),
-        "meta_f": _meta_text(meta),
         "province": meta.province or "",
         "district": meta.district or "",
         "ward": meta.ward or "",
@@ -98,17 +90,17 @@ def document_fields(raw: RawArticle, meta: ArticleMeta, compounds: str) -> dict[
         "official": ",".join(meta.officials),
         "officials_col": VALUE_SEPARATOR.join(meta.officials).encode("utf-8"),
         "author": meta.author or "",
+        **field_counts(f"{meta.title}\n{_meta_text(meta)}", meta.body),
     }
 
 
 def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
-    """Extract metadata and segment one article (runs in a worker process)."""
+    """Extract metadata, segment and count the terms of one article (in a worker process)."""
     try:
         meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
     except ValueError as exc:
         return Skipped(raw.path, f"tệp sửa siêu dữ liệu không hợp lệ: {exc}")
-    compounds = compounds_field(f"{meta.title}\n{meta.body}")
-    return document_fields(raw, meta, compounds)
+    return document_fields(raw, meta)
 
 
 def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:

@@ -33,9 +33,8 @@ MIN_FOLDED_SINGLE = 4
 class Weights:
     """Field and signal weights of the ranking (tuned with bench/relevance.py)."""
 
-    title: float = 2.0
+    head: float = 2.0
     body: float = 1.0
-    meta: float = 2.0
     exact_in_folded: float = 0.3
     bigram: float = 0.7
     compound: float = 0.1
@@ -115,7 +114,7 @@ class _Builder:
     def fields(self) -> list[tuple[str, float, bool]]:
         """(field, boost, folded) triples searched in this mode."""
         w = self.weights
-        exact = [("title", w.title, False), ("body", w.body, False), ("meta", w.meta, False)]
+        exact = [("head", w.head, False), ("text", w.body, False)]
         if self.accented:
             return exact
         folded = [(f"{name}_f", boost, True) for name, boost, _ in exact]

@@ -1,14 +1,37 @@
-"""The Whoosh schema: three analyses of title and body, metadata text, exact facets."""
+"""The Whoosh schema: counted text fields, stored text, exact facet columns."""
 
 from __future__ import annotations
 
-from whoosh import columns
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from .analysis import compound_analyzer, folded_analyzer, pair_analyzer, syllable_analyzer
+from whoosh import columns
+from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+
+from .analysis import FIELDS
 
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
+
+
+class Counted(TEXT):
+    """A text field whose terms were counted before they reach Whoosh.
+
+    The value is a ``{term: frequency}`` mapping computed by
+    :func:`antqsearch.analysis.field_counts` in a worker process; a string is read as
+    space-separated terms (as ``more_like`` passes it).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if isinstance(value, Mapping):
+            return ((term.encode("utf-8"), n, float(n), pack_uint(n))
+                    for term, n in value.items())
+        return super().index(value, **kwargs)  # type: ignore[no-any-return]
 
 
 def build_schema() -> Schema:
@@ -17,15 +40,8 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         path=STORED(),
         content_hash=STORED(),
-        title=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=False),
-        title_f=TEXT(analyzer=folded_analyzer(), phrase=False),
-        body=TEXT(analyzer=syllable_analyzer(), stored=True, phrase=False),
-        body_f=TEXT(analyzer=folded_analyzer(), phrase=False),
-        words=TEXT(analyzer=compound_analyzer(), phrase=False),
-        pairs=TEXT(analyzer=pair_analyzer(), phrase=False),
-        pairs_f=TEXT(analyzer=pair_analyzer(folded=True), phrase=False),
-        meta=TEXT(analyzer=syllable_analyzer(), phrase=False),
-        meta_f=TEXT(analyzer=folded_analyzer(), phrase=False),
+        title=STORED(),
+        body=STORED(),
         province=ID(stored=True, sortable=True),
         district=ID(stored=True),
         ward=ID(stored=True),
@@ -34,4 +50,5 @@ def build_schema() -> Schema:
         official=KEYWORD(commas=True, lowercase=False, stored=True, scorable=False),
         officials_col=COLUMN(columns.VarBytesColumn()),
         author=ID(stored=True),
+        **{name: Counted() for name in FIELDS},
     )

@@ -22,6 +22,7 @@ from .querylang import ParsedQuery, parse_query
 from .snippets import mark_html, match_spans, snippet_html
 from .store import current_generation, open_current, read_manifest
 from .suggest import Vocabulary, suggest
+from .text import syllable_terms
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -286,7 +287,8 @@ class SearchService:
         )
 
     def _related(self, searcher: Any, docnum: int, stored: dict[str, Any]) -> list[Hit]:
-        results = searcher.more_like(docnum, "body", text=stored["body"], top=5, numterms=12)
+        terms = " ".join(syllable_terms(stored["body"]))
+        results = searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
         empty = BuiltQuery()
         return [_hit(hit.fields(), hit.score, empty) for hit in results]
 

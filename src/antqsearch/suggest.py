@@ -59,7 +59,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls, reader: Any) -> Vocabulary:
-        pairs = list(_field_terms(reader, "body")) + list(_field_terms(reader, "title"))
+        pairs = list(_field_terms(reader, "text")) + list(_field_terms(reader, "head"))
         syllables = _best_forms(p for p in pairs if p[0].isalpha())
         neighbours: dict[str, list[str]] = {}
         for key in syllables:
