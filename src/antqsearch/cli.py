@@ -112,15 +112,10 @@ def _service(index: Path | None) -> SearchService:
 @click.option("--province", multiple=True, help="Lọc theo tỉnh (lặp lại để chọn nhiều).")
 @click.option("--year", multiple=True, help="Lọc theo năm (lặp lại để chọn nhiều).")
 @click.option("--official", multiple=True, help="Lọc theo quan chức (lặp lại để chọn nhiều).")
-@click.option(
-    "--sort",
-    type=click.Choice(["relevance", "date"]),
-    default="relevance",
-    show_default=True,
-    help="Sắp xếp theo độ liên quan hoặc ngày.",
-)
-@click.option("--page", type=int, default=1, show_default=True, help="Trang kết quả.")
-@click.option("--per-page", type=int, default=10, show_default=True, help="Số kết quả mỗi trang.")
+@click.option("--sort", default="relevance", show_default=True,
+              help="Sắp xếp: relevance (liên quan nhất) hoặc date (mới nhất).")
+@click.option("--page", default="1", show_default=True, help="Trang kết quả.")
+@click.option("--per-page", default="10", show_default=True, help="Số kết quả mỗi trang.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def search(
     query: str,
@@ -129,13 +124,14 @@ def search(
     year: tuple[str, ...],
     official: tuple[str, ...],
     sort: str,
-    page: int,
-    per_page: int,
+    page: str,
+    per_page: str,
     as_json: bool,
 ) -> None:
     """Tìm bài viết; QUERY rỗng liệt kê mọi bài, mới nhất trước."""
     try:
-        request = SearchRequest(query, province, year, official, sort, page, per_page)
+        request = SearchRequest(query, province, year, official, sort,
+                                _whole(page, "--page"), _whole(per_page, "--per-page"))
         result = _service(index).search(request)
     except (BadRequest, IndexNotReady) as exc:
         _fail(str(exc))
@@ -144,6 +140,12 @@ def search(
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_page(result)
+
+
+def _whole(value: str, option: str) -> int:
+    if not value.strip().lstrip("-").isdigit():
+        raise BadRequest(f"{option} phải là một số nguyên, không phải {value[:20]!r}.")
+    return int(value)
 
 
 def _print_page(page: SearchPage) -> None:
@@ -229,3 +231,7 @@ def serve(index: Path | None, host: str, port: int, threads: int) -> None:
         click.secho(f"Cảnh báo: {exc}", fg="yellow", err=True)
     click.echo(f"Đang phục vụ tại http://{host}:{port}/ (Ctrl+C để dừng)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="antqsearch")
+
+
+if __name__ == "__main__":
+    main()

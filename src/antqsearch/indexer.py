@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from .analysis import field_counts
 from .corpus import RawArticle, Skipped, find_articles, read_article
 from .metadata import ArticleMeta, apply_overrides, extract_metadata
-from .schema import VALUE_SEPARATOR, build_schema
+from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
 from .segment import _pyvi
 from .store import (
     Manifest,
@@ -27,8 +27,6 @@ from .store import (
     read_manifest,
 )
 
-# Bump when analysis or extraction changes: a build then re-analyses every article.
-ANALYSIS_VERSION = 3
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
 

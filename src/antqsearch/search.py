@@ -19,8 +19,9 @@ from .engine import Engine
 from .facets import FACETS, FacetColumns
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
+from .schema import ANALYSIS_VERSION
 from .snippets import mark_html, match_spans, snippet_html
-from .store import current_generation, open_current, read_manifest
+from .store import IndexNotReady, current_generation, open_current, read_manifest
 from .suggest import Vocabulary, suggest
 from .text import syllable_terms
 
@@ -161,6 +162,9 @@ def _date_rank(reader: Any) -> np.ndarray:
 def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
     path, index = open_current(index_dir)
     manifest = read_manifest(path)
+    if manifest is None or manifest.analysis_version != ANALYSIS_VERSION:
+        raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
+                            "hãy chạy 'antqsearch index --full'.")
     reader = index.reader()
     return _Generation(
         path, index, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
