@@ -15,7 +15,7 @@ run: install ## Install, build the index if it is missing, serve on localhost
 	$(BIN)/antqsearch serve --host $(HOST) --port $(PORT)
 
 test: install chromium ## Install everything and run the whole test suite
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest -q
 
 install: $(STAMP)
@@ -36,7 +36,7 @@ index: install ## Build or update the index
 	$(BIN)/antqsearch index
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 
 eval: install ## Ranking quality on XQuAD-vi, with and without diacritics, vs BM25
 	$(BIN)/python bench/relevance.py --both
