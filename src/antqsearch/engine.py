@@ -33,7 +33,17 @@ class Evaluation:
 
 
 def _leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document numbers and term frequencies of a leaf matcher, a block at a time."""
+    """Document numbers and term frequencies of a leaf matcher, a block at a time.
+
+    A segment with deletions wraps its matcher in a filter: it is unwrapped, because
+    deleted documents are removed by the engine's ``live`` mask anyway.
+    """
+    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_ids"):  # another codec: the slow, public way
+        items = list(matcher.items_as("weight"))
+        return ([np.array([d for d, _ in items], dtype=np.int64) + offset],
+                [np.array([w for _, w in items], dtype=np.float32)])
     ids, tfs = [], []
     while matcher.is_active():
         matcher._read_ids()

@@ -1,0 +1,46 @@
+"""The numpy engine agrees with Whoosh's own matchers and BM25F scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as Q
+
+from antqsearch.engine import Engine
+from antqsearch.store import open_current
+
+QUERIES = [
+    Q.Term("text", "an"),
+    Q.Or([Q.Term("text", "camera"), Q.Term("head", "thanh", boost=2.0)]),
+    Q.And([Q.Term("text", "an"), Q.Term("pairs", "an ninh", boost=0.7)]),
+    Q.Or([Q.And([Q.Term("text", "ma"), Q.Term("text", "túy")]), Q.Term("text_f", "camera")]),
+    Q.Term("text", "khôngcótừnày"),
+]
+
+
+@pytest.fixture(scope="module")
+def opened(test_index: Path):
+    _, index = open_current(test_index)
+    with index.searcher() as searcher:
+        yield searcher, Engine(searcher.reader(), k1=1.2, b=0.75)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_same_documents_and_scores_as_whoosh(opened, query: Q.Query) -> None:
+    searcher, engine = opened
+    expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    evaluation = engine.evaluate(query)
+    assert set(np.flatnonzero(evaluation.mask)) == set(expected)
+    for docnum, score in expected.items():
+        assert evaluation.score[docnum] == pytest.approx(score, rel=1e-4)
+
+
+def test_top_orders_by_score_then_docnum(opened) -> None:
+    _, engine = opened
+    score = np.array([1.0, 3.0, 3.0, 0.5] + [0.0] * (engine.size - 4), dtype=np.float32)
+    candidates = np.zeros(engine.size, dtype=bool)
+    candidates[:4] = True
+    assert list(engine.top(score, candidates, 0, 3)) == [1, 2, 0]
+    assert list(engine.top(score, candidates, 2, 4)) == [0, 3]
