@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from .datafiles import data_lines
 from .segment import compound_terms
 from .text import fold_diacritics, syllable_terms, terms_and_joins
 
@@ -83,11 +83,8 @@ def _folded(terms: tuple[str, ...]) -> tuple[str, ...]:
 @cache
 def abbreviations() -> Abbreviations:
     """The table in ``data/abbreviations.tsv``, read once."""
-    source = resources.files("antqsearch") / "data" / "abbreviations.tsv"
     pairs = []
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in data_lines("abbreviations.tsv"):
         short, _, long = line.partition("\t")
         pair = (tuple(syllable_terms(short)), tuple(syllable_terms(long)))
         if pair[0] and pair[1] and pair not in pairs:

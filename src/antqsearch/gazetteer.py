@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
+from antqsearch.datafiles import data_lines
 from antqsearch.text import index_term, iter_syllables
 
 _PROVINCE, _DISTRICT, _WARD = "province", "district", "ward"
@@ -119,14 +119,6 @@ def _legacy_rows() -> list[tuple[str, ...]]:
         return list(connection.execute(query))
 
 
-def _data_lines(name: str) -> Iterator[str]:
-    """Non-comment, non-empty lines of a data file shipped with the package."""
-    text = (resources.files("antqsearch") / "data" / name).read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.strip()
-
-
 def _freeze(table: dict[str, list[tuple[str, Place]]]) -> dict[str, tuple[tuple[str, Place], ...]]:
     return {key: tuple(dict.fromkeys(values)) for key, values in table.items()}
 
@@ -148,7 +140,7 @@ def _gazetteer() -> _Gazetteer:
         if w_short:
             ward = _short_name(w_short)
             wards[_unit_key(ward, w_type)].append((w_type, Place(p_short, district, ward)))
-    for line in _data_lines("gazetteer_aliases.tsv"):
+    for line in data_lines("gazetteer_aliases.tsv"):
         alias, _, short = line.partition("\t")
         provinces[place_key(alias)] = Place(short.strip())
     names = tuple(sorted({p.province for p in provinces.values()}))
@@ -157,7 +149,7 @@ def _gazetteer() -> _Gazetteer:
 
 @cache
 def _descriptors() -> tuple[str, ...]:
-    return tuple(sorted(_data_lines("gazetteer_descriptors.txt"), key=len, reverse=True))
+    return tuple(sorted(data_lines("gazetteer_descriptors.txt"), key=len, reverse=True))
 
 
 def province_names() -> tuple[str, ...]:

@@ -11,13 +11,13 @@ import dataclasses
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from antqsearch.gazetteer import is_place_name, place_key, province_names, resolve_places
-from antqsearch.text import normalize_tone
+from antqsearch.datafiles import data_lines
+from antqsearch.gazetteer import place_key, province_names, resolve_places
+from antqsearch.officials import find_officials
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,6 @@ _MONTH_YEAR_RE = re.compile(
 _YEAR_RE = re.compile(r"(?<![\w/.-])((?:19|20)\d{2})(?![\w/])")
 _NAMED_YEAR_RE = re.compile(r"(?<!\w)năm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"([.!?…])[\"”’)]*\s+(?=[\"“‘(]?[^\W\d_])")
-_WORD_RE = re.compile(r"[^\W_][\w'’]*|[^\w\s]")
-# After these words a capitalised run is a street or hamlet, not a person: "đường Lê Lợi".
-_STREET_WORDS = frozenset({"đường", "thôn", "bản", "ấp", "làng", "xóm", "khu", "ngõ", "hẻm"})
 _BYLINE_RE = re.compile(
     r"^(?:thực hiện|bài(?: và| ,|,)? ảnh|bài|tin(?: và|,)? ảnh|tin|ảnh|nhóm thực hiện|"
     r"phóng viên|nhóm phóng viên)\s*:\s*(.+)$",
@@ -73,42 +70,9 @@ _BYLINE_WORD_RE = re.compile(r"(?:[^\W\d_][\w'’]*\.?|[-–,&/]|và)$")
 # ---------------------------------------------------------------------------- data files
 
 
-def _data_lines(name: str) -> tuple[str, ...]:
-    """Non-comment, non-empty lines of a data file shipped with the package."""
-    text = (resources.files("antqsearch") / "data" / name).read_text(encoding="utf-8")
-    return tuple(s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#"))
-
-
-def matching_form(text: str) -> str:
-    """The text with one tone convention, same length, so offsets carry over.
-
-    >>> matching_form("Uỷ viên, Thanh Hoà")
-    'Ủy viên, Thanh Hòa'
-    """
-
-    def retone(match: re.Match[str]) -> str:
-        word = match.group()
-        toned = normalize_tone(word)
-        return toned if len(toned) == len(word) else word
-
-    return re.sub(r"[^\W\d_]+", retone, unicodedata.normalize("NFC", text))
-
-
-@cache
-def _title_re() -> re.Pattern[str]:
-    titles = sorted({matching_form(t) for t in _data_lines("official_titles.txt")}, key=len)
-    body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in reversed(titles))
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-
-
-@cache
-def _word_set(name: str) -> frozenset[str]:
-    return frozenset(place_key(line) for line in _data_lines(name))
-
-
 @cache
 def _line_patterns(name: str, whole_line: bool) -> re.Pattern[str]:
-    body = "|".join(f"(?:{line})" for line in _data_lines(name))
+    body = "|".join(f"(?:{line})" for line in data_lines(name))
     return re.compile(rf"^\s*(?:{body})\s*$" if whole_line else rf"^\s*(?:{body})", re.I)
 
 
@@ -194,7 +158,7 @@ def _assemble(
 
 @cache
 def _abbreviations() -> frozenset[str]:
-    return frozenset(_data_lines("meta_abbreviations.txt"))
+    return frozenset(data_lines("meta_abbreviations.txt"))
 
 
 def _sentences(text: str, limit: int) -> list[str]:
@@ -298,126 +262,6 @@ def _article_date(layout: _Layout) -> str | None:
     return _iso(year) if year else None
 
 
-# ---------------------------------------------------------------------------- officials
-
-
-def _words(text: str, start: int, stop: int) -> Iterator[re.Match[str]]:
-    return _WORD_RE.finditer(text, start, stop)
-
-
-def _capital(word: str) -> bool:
-    return word[:1].isupper()
-
-
-def _is_person(words: list[str], followed_by_punct: bool) -> bool:
-    """A Vietnamese full name: 2-4 capitalised words starting with a surname, not a place."""
-    if not 2 <= len(words) <= 4 or (len(words) == 2 and not followed_by_punct):
-        return False
-    if any(not _capital(w) or (w[1:] != w[1:].lower() and "'" not in w) for w in words):
-        return False
-    name = " ".join(words)
-    return (
-        place_key(words[0]) in _word_set("official_surnames.txt")
-        and place_key(name) not in _word_set("official_excluded_names.txt")
-        and not is_place_name(name)
-    )
-
-
-def _capital_run(form: str, match: re.Match[str]) -> list[re.Match[str]]:
-    """The capitalised words that start at this word, separated by single spaces."""
-    run = [match]
-    for word in _words(form, match.end(), min(len(form), match.end() + 80)):
-        if form[run[-1].end() : word.start()] != " " or not _capital(word.group()):
-            break
-        run.append(word)
-        if len(run) > 6:
-            break
-    return run
-
-
-def _person_in_run(
-    form: str, run: list[re.Match[str]], after_street: bool
-) -> tuple[int, int] | None:
-    """A person's name in a run of capitalised words, after any place name that leads it."""
-    if after_street:
-        return None
-    words = [w.group() for w in run]
-    punct = form[run[-1].end() : run[-1].end() + 1] in ("", ",", ";", ".", ")", ":", "\n")
-    skip = 1 if place_key(words[0]) == "tp" else 0
-    for cut in range(skip + 2, len(words) - 1):  # place names have two words or more
-        if is_place_name(" ".join(words[skip:cut])) and _is_person(words[cut:], punct):
-            return run[cut].start(), run[-1].end()
-    return (run[0].start(), run[-1].end()) if _is_person(words, punct) else None
-
-
-def _name_after_title(form: str, pos: int) -> tuple[int, int] | None:
-    """The name that follows a title across organisation words: "UBND tỉnh Nguyễn Văn Thi"."""
-    org_words = _word_set("official_org_words.txt")
-    previous, skip_to, seen = "", pos, 0
-    for word in _words(form, pos, min(len(form), pos + 160)):
-        if word.start() < skip_to:
-            continue
-        seen += 1
-        text = word.group()
-        if seen > 14 or not (_capital(text) or text == ":" or place_key(text) in org_words):
-            return None
-        if _capital(text):
-            run = _capital_run(form, word)
-            span = _person_in_run(form, run, previous in _STREET_WORDS)
-            if span:
-                return span
-            skip_to, text = run[-1].end(), run[-1].group()
-        previous = place_key(text)
-    return None
-
-
-def _capital_runs(form: str) -> Iterator[list[re.Match[str]]]:
-    """Maximal runs of capitalised words separated by single spaces."""
-    run: list[re.Match[str]] = []
-    for word in _WORD_RE.finditer(form):
-        capital = _capital(word.group())
-        if capital and run and form[run[-1].end() : word.start()] == " ":
-            run.append(word)
-            continue
-        if run:
-            yield run
-        run = [word] if capital else []
-    if run:
-        yield run
-
-
-_TITLE_AFTER_RE = re.compile(r"\s*[,–-]\s*")
-
-
-def _title_name_spans(form: str) -> Iterator[tuple[int, int]]:
-    """Names after a title ("Đại tá Phạm Hoàng Điệp") and before one ("Lê Anh Xuân, Bí thư")."""
-    title_re = _title_re()
-    for title in title_re.finditer(form):
-        found = _name_after_title(form, title.end())
-        if found:
-            yield found
-    for run in _capital_runs(form):
-        gap = _TITLE_AFTER_RE.match(form, run[-1].end())
-        if gap and title_re.match(form, gap.end()):
-            span = _person_in_run(form, run, after_street=False)
-            if span:
-                yield span
-
-
-def find_officials(text: str) -> tuple[str, ...]:
-    """Full names of people named with an official title, in order of first mention.
-
-    >>> find_officials("Dự có đồng chí Nguyễn Văn Thi, Phó Chủ tịch UBND tỉnh; "
-    ...                "Đại tá Lê Quý Thường, Phó Giám đốc Công an tỉnh Hải Dương.")
-    ('Nguyễn Văn Thi', 'Lê Quý Thường')
-    """
-    form = matching_form(text)
-    seen: dict[str, str] = {}
-    for start, end in sorted(_title_name_spans(form)):
-        seen.setdefault(place_key(form[start:end]), text[start:end])
-    return tuple(seen.values())
-
-
 # ---------------------------------------------------------------------------- author
 
 
@@ -439,7 +283,7 @@ def find_author(body: str) -> str | None:
     words = candidate.replace(",", " , ").split()
     if len(words) > 7 or not all(_BYLINE_WORD_RE.match(w) for w in words):
         return None
-    if not all(_capital(w) for w in words if w[0].isalpha() and w != "và"):
+    if not all(w[:1].isupper() for w in words if w[0].isalpha() and w != "và"):
         return None
     return candidate
 

@@ -15,11 +15,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 
 from whoosh import query as Q
 
 from .analysis import abbreviations
+from .datafiles import data_lines
 from .querylang import Clause, ParsedQuery
 from .segment import compound_terms, segment
 from .snippets import Marks
@@ -96,11 +96,7 @@ def min_should_match(content_units: int, weights: Weights) -> int:
 @cache
 def stopwords() -> frozenset[str]:
     """Function and question words (matching form), from ``data/stopwords.txt``."""
-    source = resources.files("antqsearch") / "data" / "stopwords.txt"
-    words = set()
-    for line in source.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            words.update(syllable_terms(line))
+    words = {term for line in data_lines("stopwords.txt") for term in syllable_terms(line)}
     return frozenset(words | {fold_diacritics(w) for w in words if w == fold_diacritics(w)})
 
 
