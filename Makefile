@@ -16,6 +16,7 @@ run: install ## Install, build the index if it is missing, serve on localhost
 
 test: install chromium ## Install everything and run the whole test suite
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 install: $(STAMP)

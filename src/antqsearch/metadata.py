@@ -251,15 +251,15 @@ def _article_date(layout: _Layout) -> str | None:
         return _iso(year, month, day or _day_of_month(text, year, month)) or _iso(year)
     lead = text[:_LEAD_CHARS]
     for match in _DAY_MONTH_RE.finditer(lead):
-        day, month, year = match.groups()
-        known = int(year) if year else _festival_year(text)
-        if known and _iso(known, int(month), int(day)):
-            return _iso(known, int(month), int(day))
+        day_text, month_text, year_text = match.groups()
+        known = int(year_text) if year_text else _festival_year(text)
+        if known and _iso(known, int(month_text), int(day_text)):
+            return _iso(known, int(month_text), int(day_text))
     month_year = _MONTH_YEAR_RE.search(lead)
     if month_year and _iso(int(month_year.group(2)), int(month_year.group(1))):
         return _iso(int(month_year.group(2)), int(month_year.group(1)))
-    year = _festival_year(text)
-    return _iso(year) if year else None
+    festival = _festival_year(text)
+    return _iso(festival) if festival else None
 
 
 # ---------------------------------------------------------------------------- author
@@ -362,7 +362,8 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
     date, year = changes.get("date", meta.date), changes.get("year", meta.year)
     if "date" in changes and "year" not in changes:
         year = int(date[:4]) if isinstance(date, str) else None
-    elif "year" in changes and "date" not in changes and date and date[:4] != str(year):
+    elif "year" in changes and "date" not in changes and isinstance(date, str) \
+            and date[:4] != str(year):
         date = _iso(year) if isinstance(year, int) and year > 0 else None
     elif isinstance(date, str) and date[:4] != str(year):
         raise ValueError(f"date {date!r} và year {year!r} không khớp nhau (inconsistent)")

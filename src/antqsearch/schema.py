@@ -19,7 +19,7 @@ ANALYSIS_VERSION = 3
 VALUE_SEPARATOR = "\x1f"
 
 
-class Counted(TEXT):
+class Counted(TEXT):  # type: ignore[misc]  # whoosh ships no type hints
     """A text field whose terms were counted before they reach Whoosh.
 
     The value is a ``{term: frequency}`` mapping computed by

@@ -322,7 +322,7 @@ def _is_api() -> bool:
 
 
 def _json(data: Any, status: int = 200) -> Response:
-    response = current_app.json.response(data)
+    response: Response = current_app.json.response(data)  # type: ignore[assignment]
     response.status_code = status
     return response
 
