@@ -79,7 +79,8 @@ class Engine:
         self._lengths: dict[str, np.ndarray] = {}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
-        self._lock = threading.Lock()
+        # Whoosh readers seek shared files: every read through this reader holds the lock.
+        self.lock = threading.RLock()
 
     def _leaves(self) -> list[tuple[Any, int]]:
         return list(self.reader.leaf_readers())
@@ -88,7 +89,8 @@ class Engine:
         """Every document's length in a field (Whoosh's byte approximation)."""
         found = self._lengths.get(field)
         if found is None:
-            parts = [_leaf_lengths(leaf, field) for leaf, _ in self._leaves()]
+            with self.lock:
+                parts = [_leaf_lengths(leaf, field) for leaf, _ in self._leaves()]
             found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
             self._lengths[field] = found
         return found
@@ -96,24 +98,24 @@ class Engine:
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and term frequencies of a term (empty when absent)."""
         key = (field, text)
-        with self._lock:
+        with self.lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        ids: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
-        for leaf, offset in self._leaves():
-            if (field, text) in leaf:
-                more_ids, more_tfs = _leaf_postings(leaf.postings(field, text), offset)
-                ids += more_ids
-                tfs += more_tfs
-        result = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
-                  np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
-        self._remember(key, result)
-        return result
+            ids: list[np.ndarray] = []
+            tfs: list[np.ndarray] = []
+            for leaf, offset in self._leaves():
+                if (field, text) in leaf:
+                    more_ids, more_tfs = _leaf_postings(leaf.postings(field, text), offset)
+                    ids += more_ids
+                    tfs += more_tfs
+            result = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+                      np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
+            self._remember(key, result)
+            return result
 
     def _remember(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
-        with self._lock:
+        with self.lock:
             self._cache[key] = value
             self._cached += len(value[0])
             while self._cached > CACHE_POSTINGS and len(self._cache) > 1:

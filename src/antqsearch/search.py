@@ -1,7 +1,7 @@
 """The search service: ``SearchRequest`` → ``SearchPage`` (no Flask here).
 
-The index is opened once per generation and shared; each thread gets its own Whoosh
-searcher. When ``antqsearch index`` swaps in a new generation, the next request sees it.
+The index is opened once per generation and shared by every thread (its reads hold one
+lock). When ``antqsearch index`` swaps in a new generation, the next request sees it.
 """
 
 from __future__ import annotations
@@ -130,24 +130,31 @@ class Article:
 
 @dataclass
 class _Generation:
-    """One opened index generation, shared by every thread."""
+    """One opened index generation, shared by every thread: one reader, one lock."""
 
     path: Path
-    index: Any
+    searcher: Any
     engine: Engine
     facets: FacetColumns
     date_rank: np.ndarray
     vocabulary: Vocabulary
     built_at: float | None
     doc_count: int
-    local: threading.local = field(default_factory=threading.local)
 
-    def searcher(self) -> Any:
-        """This thread's Whoosh searcher (stored fields, ids, related articles)."""
-        searcher = getattr(self.local, "searcher", None)
-        if searcher is None:
-            searcher = self.local.searcher = self.index.searcher()
-        return searcher
+    def stored(self, docnum: int) -> dict[str, Any]:
+        with self.engine.lock:
+            return dict(self.searcher.stored_fields(docnum))
+
+    def document_number(self, article_id: str) -> int | None:
+        with self.engine.lock:
+            found: int | None = self.searcher.document_number(id=article_id)
+            return found
+
+    def related(self, docnum: int, terms: str) -> list[tuple[dict[str, Any], float]]:
+        """Documents like this one (Whoosh's more-like-this over the body's syllables)."""
+        with self.engine.lock:
+            results = self.searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
+            return [(dict(hit.fields()), hit.score) for hit in results]
 
 
 def _date_rank(reader: Any) -> np.ndarray:
@@ -165,9 +172,10 @@ def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
     if manifest is None or manifest.analysis_version != ANALYSIS_VERSION:
         raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
                             "hãy chạy 'antqsearch index --full'.")
-    reader = index.reader()
+    searcher = index.searcher()
+    reader = searcher.reader()
     return _Generation(
-        path, index, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
+        path, searcher, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
         _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
         reader.doc_count(),
     )
@@ -253,8 +261,7 @@ class SearchService:
         start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
         by_date = request.sort == "date" or built.empty
         order = gen.date_rank.astype(np.float64) if by_date else score
-        searcher = gen.searcher()
-        return [_hit(searcher.stored_fields(int(d)), 0.0 if by_date else float(score[d]), built)
+        return [_hit(gen.stored(int(d)), 0.0 if by_date else float(score[d]), built)
                 for d in gen.engine.top(order, docs, start, stop)]
 
     @staticmethod
@@ -266,11 +273,10 @@ class SearchService:
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
         gen = self.generation()
-        searcher = gen.searcher()
-        docnum = searcher.document_number(id=article_id)
+        docnum = gen.document_number(article_id)
         if docnum is None:
             raise ArticleNotFound(article_id)
-        stored = searcher.stored_fields(docnum)
+        stored = gen.stored(docnum)
         parsed = parse_query(query)
         built = build_query(parsed, self.weights, self._suggestion(gen, parsed))
         body_spans = match_spans(stored["body"], built.marks)
@@ -287,14 +293,10 @@ class SearchService:
             author=_optional(stored.get("author")),
             body_html=mark_html(stored["body"], body_spans),
             title_html=mark_html(stored["title"], title_spans),
-            related=self._related(searcher, docnum, stored),
+            related=[_hit(fields, score, BuiltQuery())
+                     for fields, score in gen.related(docnum, " ".join(syllable_terms(
+                         stored["body"])))],
         )
-
-    def _related(self, searcher: Any, docnum: int, stored: dict[str, Any]) -> list[Hit]:
-        terms = " ".join(syllable_terms(stored["body"]))
-        results = searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
-        empty = BuiltQuery()
-        return [_hit(hit.fields(), hit.score, empty) for hit in results]
 
     def stats(self) -> dict[str, Any]:
         """Document count and the count of every facet value."""
