@@ -15,9 +15,9 @@ from antqsearch.segment import segment
 def test_field_counts() -> None:
     counts = field_counts("Thanh Hoá\nNguyễn Văn Thi", "An ninh, an ninh trật tự.\nĐà Nẵng")
     assert counts["head"] == {"thanh": 1, "hóa": 1, "nguyễn": 1, "văn": 1, "thi": 1}
-    assert counts["head_f"]["hoa"] == 1 and counts["text_f"]["da"] == 1
+    assert set(counts) == {"head", "text", "pairs", "words"}
     assert counts["text"]["an"] == 2 and counts["text"]["ninh"] == 2
-    assert counts["pairs"]["an ninh"] == 2 and counts["pairs_f"]["trat tu"] == 1
+    assert counts["pairs"]["an ninh"] == 2 and counts["pairs"]["trật tự"] == 1
     assert "ninh an" not in counts["pairs"]  # not across the comma
     assert "thi an" not in counts["pairs"]  # not across lines
     assert "an_ninh" in counts["words"] and "nguyễn_văn_thi" in counts["words"]

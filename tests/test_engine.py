@@ -15,7 +15,7 @@ QUERIES = [
     Q.Term("text", "an"),
     Q.Or([Q.Term("text", "camera"), Q.Term("head", "thanh", boost=2.0)]),
     Q.And([Q.Term("text", "an"), Q.Term("pairs", "an ninh", boost=0.7)]),
-    Q.Or([Q.And([Q.Term("text", "ma"), Q.Term("text", "túy")]), Q.Term("text_f", "camera")]),
+    Q.Or([Q.And([Q.Term("text", "ma"), Q.Term("text", "túy")]), Q.Term("head", "camera")]),
     Q.Term("text", "khôngcótừnày"),
 ]
 
@@ -44,3 +44,41 @@ def test_top_orders_by_score_then_docnum(opened) -> None:
     candidates[:4] = True
     assert list(engine.top(score, candidates, 0, 3)) == [1, 2, 0]
     assert list(engine.top(score, candidates, 2, 4)) == [0, 3]
+
+
+def test_folded_fields_equal_a_real_folded_field() -> None:
+    """text_f is derived from the lexicon of text; compare with a really indexed folded field."""
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    from antqsearch.analysis import field_counts
+    from antqsearch.schema import Counted
+    from antqsearch.text import fold_diacritics
+
+    docs = ["Thanh Hóa hòa bình", "hoa hoà hoá hoa", "Hòa Bình, an ninh", "an nính trật tự",
+            "không liên quan"]
+    schema = Schema(id=ID(stored=True), text=Counted(), pairs=Counted(), real=Counted(),
+                    real_pairs=Counted(), head=Counted())
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        for i, doc in enumerate(docs):
+            counts = field_counts("", doc)
+            folded = {}
+            for term, n in counts["text"].items():
+                folded[fold_diacritics(term)] = folded.get(fold_diacritics(term), 0) + n
+            folded_pairs = {}
+            for term, n in counts["pairs"].items():
+                key = fold_diacritics(term)
+                folded_pairs[key] = folded_pairs.get(key, 0) + n
+            writer.add_document(id=str(i), text=counts["text"], pairs=counts["pairs"],
+                                real=folded, real_pairs=folded_pairs, head={})
+    with index.searcher() as searcher:
+        engine = Engine(searcher.reader(), k1=1.2, b=0.75)
+        for derived, real, text in (("text_f", "real", "hoa"), ("text_f", "real", "an"),
+                                    ("pairs_f", "real_pairs", "an ninh"),
+                                    ("pairs_f", "real_pairs", "hoa binh")):
+            got = engine.evaluate(Q.Term(derived, text))
+            expected = {h.docnum: h.score for h in searcher.search(Q.Term(real, text))}
+            assert set(np.flatnonzero(got.mask)) == set(expected), (derived, text)
+            for docnum, score in expected.items():
+                assert got.score[docnum] == pytest.approx(score, rel=1e-4)

@@ -1,7 +1,8 @@
 """Analysis of an article into index terms, and the abbreviation table.
 
-Three analyses of the same text (design §3): syllables and folded syllables (no
-diacritics), with adjacent pairs of each for phrases and proximity, and pyvi compounds.
+Three analyses of the same text (design §3): syllables, with adjacent pairs for phrases
+and proximity, and pyvi compounds; the folded analysis (no diacritics) is derived from the
+syllables at query time.
 They are counted in the indexer's worker processes and handed to Whoosh as
 ``{term: frequency}`` mappings (see :class:`antqsearch.schema.Counted`), so that neither
 pyvi nor the tokenizer runs in the single index-writing process.
@@ -18,7 +19,7 @@ from .datafiles import data_lines
 from .segment import compound_terms
 from .text import fold_diacritics, syllable_terms, terms_and_joins
 
-FIELDS = ("head", "head_f", "text", "text_f", "pairs", "pairs_f", "words")
+FIELDS = ("head", "text", "pairs", "words")
 
 
 def _counts(terms: Iterable[str]) -> dict[str, int]:
@@ -29,20 +30,16 @@ def field_counts(head: str, body: str) -> dict[str, dict[str, int]]:
     """Term frequencies of every analysed field of an article (runs in worker processes).
 
     ``head`` is the title and the metadata (places, officials, author), ``body`` the text.
-    Syllables and folded syllables for each; adjacent pairs (exact and folded, never across
-    a line) and pyvi compounds over both.
+    Syllables of each; adjacent syllable pairs (never across a line) and pyvi compounds
+    over both. Forms without diacritics are not indexed: the engine finds them through the
+    lexicon (see :mod:`antqsearch.engine`).
     """
     head_terms, head_joins = terms_and_joins(head)
     body_terms, body_joins = terms_and_joins(body)
-    head_folded = [fold_diacritics(t) for t in head_terms]
-    body_folded = [fold_diacritics(t) for t in body_terms]
     return {
         "head": _counts(head_terms),
-        "head_f": _counts(head_folded),
         "text": _counts(body_terms),
-        "text_f": _counts(body_folded),
         "pairs": _counts(_pairs(head_terms, head_joins) + _pairs(body_terms, body_joins)),
-        "pairs_f": _counts(_pairs(head_folded, head_joins) + _pairs(body_folded, body_joins)),
         "words": _counts(compound_terms(f"{head}\n{body}")),
     }
 

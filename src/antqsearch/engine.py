@@ -3,7 +3,9 @@
 Whoosh stores the index (postings, field lengths, stored fields, columns) and its query
 objects describe what to look for; this module evaluates those queries a posting block at
 a time with numpy instead of Whoosh's per-document matchers, which score one document and
-one term at a time in Python (about 100 times slower on common words). Supported nodes:
+one term at a time in Python (about 100 times slower on common words). Fields without
+diacritics are not indexed: ``text_f:hoa`` is evaluated as the union of ``text:hoa``,
+``text:hòa``, ``text:hóa``… as found in the lexicon. Supported nodes:
 ``Term``, ``And``, ``Or``, ``Every`` — all that :mod:`antqsearch.querybuild` produces.
 """
 
@@ -19,6 +21,13 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from .text import fold_diacritics
+
+# Suffix of a virtual field without diacritics, and the field of syllable pairs.
+FOLDED = "_f"
+PAIRS = "pairs"
+# At most this many spellings of a pair without diacritics are looked up.
+MAX_SPELLINGS = 256
 # Postings kept in memory, per index generation (ids + term frequencies, 8 bytes each).
 CACHE_POSTINGS = 8_000_000
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -79,6 +88,7 @@ class Engine:
         self._lengths: dict[str, np.ndarray] = {}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
+        self._spelling_maps: dict[str, dict[str, tuple[str, ...]]] = {}
         # Whoosh readers seek shared files: every read through this reader holds the lock.
         self.lock = threading.RLock()
 
@@ -96,23 +106,68 @@ class Engine:
         return found
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and term frequencies of a term (empty when absent)."""
+        """Document numbers and term frequencies of a term (empty when absent).
+
+        A field named ``X_f`` is field ``X`` without diacritics: its postings are the union
+        of the postings of every indexed spelling that folds to ``text``.
+        """
         key = (field, text)
         with self.lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            ids: list[np.ndarray] = []
-            tfs: list[np.ndarray] = []
-            for leaf, offset in self._leaves():
-                if (field, text) in leaf:
-                    more_ids, more_tfs = _leaf_postings(leaf.postings(field, text), offset)
-                    ids += more_ids
-                    tfs += more_tfs
-            result = (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
-                      np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
+            if field.endswith(FOLDED):
+                result = self._folded(field[: -len(FOLDED)], text)
+            else:
+                result = self._read(field, text)
             self._remember(key, result)
             return result
+
+    def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        ids: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        for leaf, offset in self._leaves():
+            if (field, text) in leaf:
+                more_ids, more_tfs = _leaf_postings(leaf.postings(field, text), offset)
+                ids += more_ids
+                tfs += more_tfs
+        return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+                np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
+
+    def _folded(self, field: str, folded: str) -> tuple[np.ndarray, np.ndarray]:
+        """Postings of every spelling of ``folded`` in ``field``, frequencies added up."""
+        parts = [self.postings(field, term) for term in self.spellings(field, folded)]
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+        tfs = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]))
+        return ids, tfs.astype(np.float32)
+
+    def spellings(self, field: str, folded: str) -> list[str]:
+        """The indexed terms of a field that fold to ``folded`` (pairs: each syllable's)."""
+        if field == PAIRS:
+            first, _, second = folded.partition(" ")
+            combos = [f"{a} {b}" for a in self._syllables(first) for b in self._syllables(second)]
+            return [c for c in combos[:MAX_SPELLINGS] if (field, c) in self.reader]
+        return list(self._spellings_of(field).get(folded, ()))
+
+    def _syllables(self, folded: str) -> list[str]:
+        found = dict.fromkeys(self._spellings_of("text").get(folded, ()))
+        found.update(dict.fromkeys(self._spellings_of("head").get(folded, ())))
+        return list(found)
+
+    def _spellings_of(self, field: str) -> dict[str, tuple[str, ...]]:
+        """folded term → indexed terms of a field, read from its lexicon once."""
+        found = self._spelling_maps.get(field)
+        if found is None:
+            table: dict[str, list[str]] = {}
+            with self.lock:
+                for raw in self.reader.lexicon(field):
+                    term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    table.setdefault(fold_diacritics(term), []).append(term)
+            found = self._spelling_maps[field] = {k: tuple(v) for k, v in table.items()}
+        return found
 
     def _remember(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
         with self.lock:
@@ -128,8 +183,9 @@ class Engine:
         score = np.zeros(self.size, dtype=np.float32)
         if len(ids):
             mask[ids] = True
-            lengths = self.lengths(field)
-            average = self.reader.field_length(field) / max(1, self.documents) or 1.0
+            base = field[: -len(FOLDED)] if field.endswith(FOLDED) else field
+            lengths = self.lengths(base)
+            average = self.reader.field_length(base) / max(1, self.documents) or 1.0
             idf = np.log(self.documents / (len(ids) + 1)) + 1  # Whoosh's idf
             norm = tfs + self.k1 * (1 - self.b + self.b * lengths[ids] / average)
             score[ids] = boost * idf * tfs * (self.k1 + 1) / norm

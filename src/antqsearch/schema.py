@@ -14,7 +14,7 @@ from .analysis import FIELDS
 
 # Bump when analysis or extraction changes: a build then re-analyses every article, and
 # the search service refuses an index built by another version.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
 
