@@ -15,6 +15,9 @@ from .report import check_corpus
 from .search import BadRequest, SearchPage, SearchRequest, SearchService
 from .store import BuildInProgress, IndexNotReady
 
+MAX_REQUEST_BODY = 64 * 1024
+MAX_REQUEST_HEADERS = 256 * 1024
+
 corpus_option = click.option(
     "--corpus",
     "corpus",
@@ -57,6 +60,8 @@ def index(corpus: Path | None, index: Path | None, full: bool) -> None:
         summary = _build_with_progress(settings, full)
     except (CorpusMissing, BuildInProgress) as exc:
         _fail(str(exc))
+    except OSError as exc:  # e.g. the index folder is a file, or not writable
+        _fail(f"không ghi được chỉ mục vào {settings.index_dir}: {exc.strerror or exc}")
     else:
         _print_summary(summary)
 
@@ -225,12 +230,26 @@ def serve(index: Path | None, host: str, port: int, threads: int) -> None:
     from .web import create_app
 
     app = create_app({"INDEX_DIR": str(_settings(index=index).index_dir)})
+    app.debug = False  # never the debugger in production, even with FLASK_DEBUG set
     try:
         app.extensions["antqsearch"].warm_up()
     except IndexNotReady as exc:
         click.secho(f"Cảnh báo: {exc}", fg="yellow", err=True)
     click.echo(f"Đang phục vụ tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="antqsearch")
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="antqsearch",
+        expose_tracebacks=False,
+        max_request_body_size=MAX_REQUEST_BODY,  # a GET-only site: no 1 GB uploads buffered
+        max_request_header_size=MAX_REQUEST_HEADERS,
+    )
+
+
+if __name__ == "__main__":
+    main()
 
 
 if __name__ == "__main__":

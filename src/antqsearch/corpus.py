@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from .text import normalize_text
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024
 SIDECAR_SUFFIX = ".meta.json"
 
 
@@ -49,12 +51,19 @@ def article_id(corpus_dir: Path, path: Path) -> str:
     return path.relative_to(corpus_dir).with_suffix("").as_posix()
 
 
-def _inside(root: Path, path: Path) -> bool:
+def _link_problem(root: Path, path: Path) -> str | None:
+    """Why a symbolic link cannot be read as an article, or None when it can."""
     try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "liên kết hỏng (đích không tồn tại)"
+    except (OSError, RuntimeError):  # ELOOP; Python < 3.13 raises RuntimeError for a loop
+        return "liên kết vòng lặp (trỏ về chính nó)"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "liên kết trỏ ra ngoài thư mục corpus"
+    return None
 
 
 def find_articles(corpus_dir: Path) -> Iterator[Path | Skipped]:
@@ -66,8 +75,9 @@ def find_articles(corpus_dir: Path) -> Iterator[Path | Skipped]:
             if name.startswith(".") or not name.endswith(".txt"):
                 continue
             path = Path(dirpath) / name
-            if path.is_symlink() and not _inside(root, path):
-                yield Skipped(str(path), "liên kết trỏ ra ngoài thư mục corpus")
+            problem = _link_problem(root, path) if path.is_symlink() else None
+            if problem:
+                yield Skipped(str(path), problem)
                 continue
             yield path
 
@@ -87,7 +97,8 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnreadableArticle(
-            f"không phải văn bản UTF-8 (byte 0x{data[exc.start]:02x} ở vị trí {exc.start})"
+            f"không phải văn bản UTF-8 (byte 0x{data[exc.start]:02x} ở vị trí {exc.start}; "
+            "có thể là bảng mã cũ như Windows-1258, TCVN3 hay VNI: hãy lưu lại dạng UTF-8)"
         ) from None
 
 
@@ -117,7 +128,7 @@ def _read_sidecar(path: Path) -> tuple[bytes, dict[str, object]]:
     sidecar = path.with_name(path.name[: -len(".txt")] + SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return b"", {}
-    data = sidecar.read_bytes()
+    data = _read_bounded(sidecar, MAX_SIDECAR_BYTES)
     try:
         overrides = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -127,15 +138,31 @@ def _read_sidecar(path: Path) -> tuple[bytes, dict[str, object]]:
     return data, overrides
 
 
+def _too_big(size: int, limit: int) -> UnreadableArticle:
+    return UnreadableArticle(f"tệp quá lớn ({size / 1048576:.1f} MB > {limit / 1048576:g} MB)")
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (never blocks on a FIFO, and
+    never reads more than ``limit + 1`` bytes, even from a file that grows meanwhile)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableArticle("không phải tệp thường (thư mục, ống dẫn hay thiết bị)")
+    if info.st_size > limit:
+        raise _too_big(info.st_size, limit)
+    with open(path, "rb") as handle:
+        data = handle.read(info.st_size)  # read(limit) would allocate ``limit`` bytes at once
+        while len(data) <= limit and (more := handle.read(65536)):
+            data += more
+    if len(data) > limit:
+        raise _too_big(len(data), limit)
+    return data
+
+
 def read_article(corpus_dir: Path, path: Path) -> RawArticle | Skipped:
     """Read one article file; a file that cannot be read gives a Skipped with the reason."""
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise UnreadableArticle(
-                f"tệp quá lớn ({size / 1048576:.1f} MB > {MAX_ARTICLE_BYTES // 1048576} MB)"
-            )
-        data = path.read_bytes()
+        data = _read_bounded(path, MAX_ARTICLE_BYTES)
         text = _check_text(normalize_text(decode_bytes(data)))
         sidecar_bytes, overrides = _read_sidecar(path)
     except UnreadableArticle as exc:

@@ -19,10 +19,12 @@ from .metadata import ArticleMeta, apply_overrides, extract_metadata
 from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
 from .segment import _pyvi
 from .store import (
+    IndexNotReady,
     Manifest,
     build_lock,
     current_generation,
     new_generation,
+    open_current,
     publish,
     read_manifest,
 )
@@ -159,7 +161,7 @@ def build_index(
     started = time.monotonic()
     with build_lock(index_dir):
         previous = current_generation(index_dir)
-        manifest = read_manifest(previous) if previous else None
+        manifest = _usable_manifest(index_dir, previous)
         full = full or manifest is None or manifest.analysis_version != ANALYSIS_VERSION
         plan = plan_build(corpus_dir, None if full else manifest)
         summary = _summary_of(plan, manifest, full)
@@ -177,6 +179,17 @@ def build_index(
         summary.total = len(plan.hashes) - _failed(summary, plan)
         summary.seconds = time.monotonic() - started
         return summary
+
+
+def _usable_manifest(index_dir: Path, previous: Path | None) -> Manifest | None:
+    """The manifest of the current generation; None (a full build) if it does not open."""
+    if previous is None:
+        return None
+    try:
+        open_current(index_dir)
+    except IndexNotReady:
+        return None
+    return read_manifest(previous)
 
 
 def _summary_of(plan: Plan, manifest: Manifest | None, full: bool) -> BuildSummary:

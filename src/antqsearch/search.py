@@ -152,6 +152,8 @@ class _Generation:
 
     def related(self, docnum: int, terms: str) -> list[tuple[dict[str, Any], float]]:
         """Documents like this one (Whoosh's more-like-this over the body's syllables)."""
+        if not terms.strip():
+            return []  # Whoosh would look for the unstored field instead
         with self.engine.lock:
             results = self.searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
             return [(dict(hit.fields()), hit.score) for hit in results]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -58,7 +61,7 @@ def current_generation(index_dir: Path) -> Path | None:
     """The folder that CURRENT names, or None when there is no usable pointer."""
     try:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):  # missing, a folder, unreadable, not text
         return None
     if not name or "/" in name or name.startswith("."):
         return None
@@ -82,11 +85,34 @@ def open_current(index_dir: Path) -> tuple[Path, whoosh_index.Index]:
             f"Chưa có chỉ mục trong {index_dir}: hãy chạy 'antqsearch index' trước."
         )
     try:
-        return generation, whoosh_index.open_dir(str(generation))
+        index = whoosh_index.open_dir(str(generation))
+        _check_segments(index)
+        return generation, index
     except Exception as exc:  # whoosh raises many kinds for a damaged folder
+        _close_files(exc)
         raise IndexNotReady(
             f"Chỉ mục {generation} bị hỏng ({exc}): hãy chạy lại 'antqsearch index --full'."
-        ) from exc
+        ) from None
+
+
+def _check_segments(index: whoosh_index.FileIndex) -> None:
+    """Open each segment once, so that a damaged or missing one fails here, not mid-search
+    (one segment at a time and without ``Index.reader()``'s ten retries on an OSError)."""
+    toc = index._read_toc()
+    for segment in toc.segments:
+        SegmentReader(index.storage, toc.schema, segment, generation=toc.generation).close()
+
+
+def _close_files(exc: BaseException) -> None:
+    """Close the files that whoosh's failed frames left open (a damaged segment or table of
+    contents), instead of a ResourceWarning whenever the exception is freed."""
+    trace = exc.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            if isinstance(value, (StructFile, io.IOBase)):
+                with contextlib.suppress(Exception):
+                    value.close()
+        trace = trace.tb_next
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -109,7 +135,10 @@ def publish(index_dir: Path, generation: Path, manifest: Manifest, previous: Pat
     tmp.write_text(generation.name + "\n", encoding="utf-8")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
+    pointer = index_dir / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():  # a stray folder would block the swap
+        shutil.rmtree(pointer)
+    os.replace(tmp, pointer)
     prune(index_dir, keep={generation, previous})
 
 
