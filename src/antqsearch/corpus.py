@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from .text import normalize_text
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 MAX_SIDECAR_BYTES = 1024 * 1024
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -36,6 +38,14 @@ class RawArticle:
     text: str
     content_hash: str
     overrides: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """An article whose content hash is the one already indexed."""
+
+    id: str
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -118,24 +128,28 @@ def _bomless_utf16(data: bytes) -> str | None:
 def _check_text(text: str) -> str:
     if not text.strip():
         raise UnreadableArticle("tệp rỗng")
-    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\t")
+    controls = len(_CONTROL_RE.findall(text, 0, 20000))
     if controls > 0.01 * min(len(text), 20000):
         raise UnreadableArticle("tệp nhị phân (nhiều ký tự điều khiển)")
     return text
 
 
-def _read_sidecar(path: Path) -> tuple[bytes, dict[str, object]]:
+def _sidecar_bytes(path: Path) -> bytes:
     sidecar = path.with_name(path.name[: -len(".txt")] + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        return b"", {}
-    data = _read_bounded(sidecar, MAX_SIDECAR_BYTES)
+    return _read_bounded(sidecar, MAX_SIDECAR_BYTES) if sidecar.is_file() else b""
+
+
+def _overrides(path: Path, data: bytes) -> dict[str, object]:
+    if not data:
+        return {}
+    name = path.name[: -len(".txt")] + SIDECAR_SUFFIX
     try:
         overrides = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnreadableArticle(f"tệp {sidecar.name} không phải JSON hợp lệ: {exc}") from None
+        raise UnreadableArticle(f"tệp {name} không phải JSON hợp lệ: {exc}") from None
     if not isinstance(overrides, dict):
-        raise UnreadableArticle(f"tệp {sidecar.name} phải là một đối tượng JSON")
-    return data, overrides
+        raise UnreadableArticle(f"tệp {name} phải là một đối tượng JSON")
+    return overrides
 
 
 def _too_big(size: int, limit: int) -> UnreadableArticle:
@@ -159,17 +173,25 @@ def _read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
-def read_article(corpus_dir: Path, path: Path) -> RawArticle | Skipped:
-    """Read one article file; a file that cannot be read gives a Skipped with the reason."""
+def read_article(
+    corpus_dir: Path, path: Path, known_hash: str | None = None
+) -> RawArticle | Unchanged | Skipped:
+    """Read one article file; a file that cannot be read gives a Skipped with the reason.
+
+    When the content hash equals ``known_hash`` the text is not decoded: Unchanged.
+    """
     try:
         data = _read_bounded(path, MAX_ARTICLE_BYTES)
+        sidecar = _sidecar_bytes(path)
+        digest = hashlib.sha1(data + b"\x00" + sidecar).hexdigest()
+        if digest == known_hash:
+            return Unchanged(article_id(corpus_dir, path), digest)
         text = _check_text(normalize_text(decode_bytes(data)))
-        sidecar_bytes, overrides = _read_sidecar(path)
+        overrides = _overrides(path, sidecar)
     except UnreadableArticle as exc:
         return Skipped(str(path), str(exc))
     except OSError as exc:
         return Skipped(str(path), f"không đọc được tệp ({exc.strerror or exc})")
     except UnicodeDecodeError as exc:
         return Skipped(str(path), f"không giải mã được ({exc.reason})")
-    digest = hashlib.sha1(data + b"\x00" + sidecar_bytes).hexdigest()
     return RawArticle(article_id(corpus_dir, path), str(path), text, digest, overrides)

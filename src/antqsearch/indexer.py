@@ -14,7 +14,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from .analysis import field_counts
-from .corpus import RawArticle, Skipped, find_articles, read_article
+from .corpus import RawArticle, Skipped, Unchanged, article_id, find_articles, read_article
 from .metadata import ArticleMeta, apply_overrides, extract_metadata
 from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
 from .segment import _pyvi
@@ -94,13 +94,18 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
     }
 
 
-def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
-    """Extract metadata, segment and count the terms of one article (in a worker process)."""
+def article_metadata(raw: RawArticle) -> ArticleMeta | Skipped:
+    """The extracted metadata with the operator's corrections, or why they do not apply."""
     try:
-        meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
+        return apply_overrides(extract_metadata(raw.text), raw.overrides)
     except ValueError as exc:
         return Skipped(raw.path, f"tệp sửa siêu dữ liệu không hợp lệ: {exc}")
-    return document_fields(raw, meta)
+
+
+def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
+    """Extract metadata, segment and count the terms of one article (in a worker process)."""
+    meta = article_metadata(raw)
+    return meta if isinstance(meta, Skipped) else document_fields(raw, meta)
 
 
 def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
@@ -110,12 +115,15 @@ def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
     old = previous.hashes if previous else {}
     to_analyse, skipped, hashes, unchanged = [], [], {}, 0
     for item in find_articles(corpus_dir):
-        result = read_article(corpus_dir, item) if isinstance(item, Path) else item
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        result = read_article(corpus_dir, item, old.get(article_id(corpus_dir, item)))
         if isinstance(result, Skipped):
             skipped.append(result)
             continue
         hashes[result.id] = result.content_hash
-        if old.get(result.id) == result.content_hash:
+        if isinstance(result, Unchanged):
             unchanged += 1
         else:
             to_analyse.append(result)

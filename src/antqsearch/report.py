@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .corpus import Skipped, find_articles, read_article
-from .indexer import CorpusMissing
-from .metadata import apply_overrides, extract_metadata
+from .corpus import RawArticle, Skipped, find_articles, read_article
+from .indexer import CorpusMissing, article_metadata
 
 CHECKED_FIELDS = ("title", "date", "province", "officials", "author")
 
@@ -15,12 +14,12 @@ CHECKED_FIELDS = ("title", "date", "province", "officials", "author")
 def check_article(corpus_dir: Path, path: Path) -> dict[str, Any]:
     """One row of the report: the extracted metadata, and the names of missing fields."""
     raw = read_article(corpus_dir, path)
-    if isinstance(raw, Skipped):
-        return {"id": str(path), "skipped": raw.reason}
-    try:
-        meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
-    except ValueError as exc:
-        return {"id": raw.id, "skipped": f"tệp sửa siêu dữ liệu không hợp lệ: {exc}"}
+    if not isinstance(raw, RawArticle):
+        reason = raw.reason if isinstance(raw, Skipped) else "?"
+        return {"id": str(path), "skipped": reason}
+    meta = article_metadata(raw)
+    if isinstance(meta, Skipped):
+        return {"id": raw.id, "skipped": meta.reason}
     row: dict[str, Any] = {
         "id": raw.id,
         "title": meta.title,
