@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from webfixtures import screenshots_module
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = screenshots_module().CHROMIUM_ARGS
 SON_LU_ID = "000_ae1a3d5dfa8173e5"
-REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = [
     pytest.mark.browser,
@@ -154,10 +146,7 @@ def test_works_without_javascript(web_server: str, browser: Any) -> None:
 
 
 def test_screenshot_script_runs(web_server: str, browser: Any, tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("screenshots", REPO / "scripts/screenshots.py")
-    assert spec and spec.loader
-    screenshots = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(screenshots)
+    screenshots = screenshots_module()
     written = screenshots.take(web_server, tmp_path, str(CHROMIUM), browser=browser)
     assert [p.name for p in written] == [
         "search-desktop.png",

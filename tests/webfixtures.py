@@ -6,27 +6,23 @@ tests/conftest.py belongs to the library tests; the web tests load this module w
 
 from __future__ import annotations
 
+import importlib.util
 import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
 
 
 @pytest.fixture(scope="session")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_index(seed_index: Path) -> Path:
     """An index of the five real articles of corpus/, built once per session."""
-    from antqsearch.indexer import build_index
-
-    index_dir = tmp_path_factory.mktemp("web-index")
-    build_index(CORPUS, index_dir)
-    return index_dir
+    return seed_index
 
 
 @pytest.fixture(scope="session")
@@ -64,31 +60,17 @@ def allow_server_error() -> None:
     """Name it in a test that provokes the 500 page on purpose."""
 
 
-def _run(server: object, stopping: threading.Event) -> None:
-    try:
-        server.run()  # type: ignore[attr-defined]
-    except Exception:
-        if not stopping.is_set():
-            raise
+def screenshots_module() -> Any:
+    """scripts/screenshots.py, which owns serving the app in a thread and the Chromium flags."""
+    spec = importlib.util.spec_from_file_location("screenshots", REPO / "scripts/screenshots.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")
 def web_server(web_index: Path) -> Iterator[str]:
     """create_app served by waitress on a free local port; yields the base URL."""
-    import waitress
-    from waitress import wasyncore
-
-    from antqsearch.web import create_app
-
-    app = create_app({"INDEX_DIR": str(web_index)})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-    thread = threading.Thread(target=_run, args=(server, stopping), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stopping.set()
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(server._map)
-        thread.join(timeout=5)
+    with screenshots_module().serve(web_index) as base:
+        yield base
