@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webfixtures import screenshots_module
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = screenshots_module().CHROMIUM_ARGS
 SON_LU_ID = "000_ae1a3d5dfa8173e5"
 
 pytestmark = [
@@ -25,9 +23,11 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(screenshots: Any) -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=screenshots.CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -145,8 +145,9 @@ def test_works_without_javascript(web_server: str, browser: Any) -> None:
     context.close()
 
 
-def test_screenshot_script_runs(web_server: str, browser: Any, tmp_path: Path) -> None:
-    screenshots = screenshots_module()
+def test_screenshot_script_runs(
+    web_server: str, browser: Any, tmp_path: Path, screenshots: Any
+) -> None:
     written = screenshots.take(web_server, tmp_path, str(CHROMIUM), browser=browser)
     assert [p.name for p in written] == [
         "search-desktop.png",

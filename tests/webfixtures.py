@@ -60,7 +60,8 @@ def allow_server_error() -> None:
     """Name it in a test that provokes the 500 page on purpose."""
 
 
-def screenshots_module() -> Any:
+@pytest.fixture(scope="session")
+def screenshots() -> Any:
     """scripts/screenshots.py, which owns serving the app in a thread and the Chromium flags."""
     spec = importlib.util.spec_from_file_location("screenshots", REPO / "scripts/screenshots.py")
     assert spec and spec.loader
@@ -70,7 +71,7 @@ def screenshots_module() -> Any:
 
 
 @pytest.fixture(scope="session")
-def web_server(web_index: Path) -> Iterator[str]:
+def web_server(web_index: Path, screenshots: Any) -> Iterator[str]:
     """create_app served by waitress on a free local port; yields the base URL."""
-    with screenshots_module().serve(web_index) as base:
+    with screenshots.serve(web_index) as base:
         yield base

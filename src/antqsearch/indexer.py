@@ -33,6 +33,9 @@ from .store import (
 PARALLEL_THRESHOLD = 40
 
 Progress = Callable[[int, int], None]
+# Loads every extractor's tables (gazetteer, titles, surnames) in the parent process.
+WARM_UP_TEXT = "Tin bài\n\nSáng 19-8, xã Kim Quan, huyện Yên Sơn tổ chức ngày hội. " \
+    "Phó Chủ tịch UBND tỉnh Nguyễn Văn An dự.\n\nMinh Anh"
 
 
 class CorpusMissing(FileNotFoundError):
@@ -135,7 +138,8 @@ def _analysed(articles: list[RawArticle], workers: int) -> Iterator[dict[str, An
     if len(articles) < PARALLEL_THRESHOLD or workers <= 1:
         yield from map(analyse, articles)
         return
-    _pyvi()  # load the model once, before the fork, so that workers share it
+    _pyvi()  # load the model and the gazetteer once, before the fork, so workers share them
+    extract_metadata(WARM_UP_TEXT)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from pool.imap(analyse, articles, chunksize=8)

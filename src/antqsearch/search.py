@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,12 @@ from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
 from .schema import ANALYSIS_VERSION
 from .snippets import mark_html, match_spans, snippet_html
-from .store import IndexNotReady, current_generation, open_current, read_manifest
+from .store import CURRENT, IndexNotReady, current_generation, open_current, read_manifest
 from .suggest import Vocabulary, suggest
 from .text import syllable_terms
 
 MAX_PER_PAGE = 100
+STORED_CACHE = 2048
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 
@@ -141,9 +142,19 @@ class _Generation:
     built_at: float | None
     doc_count: int
 
+    stored_cache: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)
+
     def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields (the most recent STORED_CACHE kept decoded)."""
         with self.engine.lock:
-            return dict(self.searcher.stored_fields(docnum))
+            found = self.stored_cache.get(docnum)
+            if found is None:
+                found = self.stored_cache[docnum] = dict(self.searcher.stored_fields(docnum))
+                if len(self.stored_cache) > STORED_CACHE:
+                    self.stored_cache.popitem(last=False)
+            else:
+                self.stored_cache.move_to_end(docnum)
+            return found
 
     def document_number(self, article_id: str) -> int | None:
         with self.engine.lock:
@@ -157,6 +168,14 @@ class _Generation:
         with self.engine.lock:
             results = self.searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
             return [(dict(hit.fields()), hit.score) for hit in results]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
 
 
 def _date_rank(reader: Any) -> np.ndarray:
@@ -208,16 +227,23 @@ class SearchService:
         self.weights = weights or Weights()
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
+        self._stamp: tuple[int, int] | None = None
 
     def generation(self) -> _Generation:
-        """The current generation, reopened when CURRENT names a new one."""
-        path = current_generation(self.index_dir)
+        """The current generation, reopened when CURRENT names a new one.
+
+        CURRENT is replaced, never rewritten, by a build: while its inode and time stay the
+        same, the generation is the one already open (a stat, not a read, per request).
+        """
+        stamp = _stamp(self.index_dir / CURRENT)
         generation = self._generation
-        if generation is not None and generation.path == path:
+        if generation is not None and stamp is not None and stamp == self._stamp:
             return generation
+        path = current_generation(self.index_dir)
         with self._lock:
             if self._generation is None or self._generation.path != path:
                 self._generation = _open_generation(self.index_dir, self.weights)
+            self._stamp = stamp
             return self._generation
 
     def health(self) -> Health:
