@@ -467,3 +467,10 @@ def test_helpers() -> None:
     assert page_numbers(1, 1) == [1]
     assert page_numbers(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]
     assert page_numbers(2, 5) == [1, 2, 3, 4, 5]
+
+
+def test_year_only_date_is_shown_as_the_year(web_client: FlaskClient) -> None:
+    page = html(web_client, "/", q="Kim Quan")
+    assert "Năm 2024" in page
+    article = html(web_client, "/article/003_17d1c34befa2625a")
+    assert "<dt>Năm</dt><dd>2024</dd>" in article
