@@ -27,6 +27,8 @@ from .text import syllable_terms
 
 MAX_PER_PAGE = 100
 STORED_CACHE = 2048
+# The most frequent values of a facet that a page lists (selected ones are always listed).
+MAX_FACET_VALUES = 100
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 
@@ -405,6 +407,7 @@ def _facet_values(
             order = sorted(items, reverse=True)
         else:
             order = sorted(items, key=lambda v: (-items[v], v))
+            order = order[:MAX_FACET_VALUES] + [v for v in order[MAX_FACET_VALUES:] if v in chosen]
         facets[facet] = [FacetValue(v, items[v], v in chosen) for v in order]
     return facets
 
