@@ -21,7 +21,7 @@ from whoosh import query as Q
 from .analysis import abbreviations
 from .datafiles import data_lines
 from .querylang import Clause, ParsedQuery
-from .segment import compound_terms, segment
+from .segment import Word, segment
 from .snippets import Marks
 from .text import fold_diacritics, has_diacritics, pair_term, syllable_terms
 
@@ -124,18 +124,20 @@ class _Builder:
         elif keys:
             self.phrases.add(keys)
 
-    def mark_words(self, text: str) -> None:
-        """Mark adjacent pairs of the text's syllables, and its words as pyvi segments them.
+    def mark_words(self, text: str) -> list[Word]:
+        """Mark adjacent pairs of the text's syllables, and its words as pyvi segments them;
+        returns those words (pyvi runs once per query text).
 
         pyvi cannot segment text without diacritics: for such a query only the pairs (and a
         lone syllable) are marked, plus the words of the accented hint when there is one.
         """
         terms = syllable_terms(text)
-        if self.accented or len(terms) == 1:
-            for word in segment(text):
-                self.mark(syllable_terms(word.text))
+        words = segment(text) if self.accented or len(terms) == 1 else []
+        for word in words:
+            self.mark(syllable_terms(word.text))
         for pair in _pairs(terms):
             self.mark(pair)
+        return words
 
     def marks(self) -> Marks:
         return Marks(frozenset(self.phrases), frozenset(self.singles), not self.accented)
@@ -188,12 +190,13 @@ class _Builder:
                     break
         return units
 
-    def boosts(self, terms: list[str], text: str) -> list[Q.Query]:
-        """Optional clauses: adjacent pairs of the run, pyvi compounds."""
+    def boosts(self, terms: list[str], words: list[Word]) -> list[Q.Query]:
+        """Optional clauses: adjacent pairs of the run, its pyvi compounds."""
         w = self.weights
         boosts = [self.pair(a, b, w.bigram) for a, b in _pairs(terms)]
         if self.accented and len(terms) > 1:
-            boosts.extend(Q.Term("words", c, boost=w.compound) for c in compound_terms(text))
+            boosts.extend(Q.Term("words", word.term, boost=w.compound)
+                          for word in words if word.syllables > 1)
         return boosts
 
     def clause(self, clause: Clause) -> Q.Query | None:
@@ -255,9 +258,9 @@ def build_query(
             continue
         run_text = " ".join(c.text for c in run)
         terms = syllable_terms(run_text)
-        builder.mark_words(run_text)
+        words = builder.mark_words(run_text)
         units.extend(builder.run(terms))
-        boosts.extend(builder.boosts(terms, run_text))
+        boosts.extend(builder.boosts(terms, words))
     loose = {t if accented else fold_diacritics(t)
              for t in syllable_terms(text) if t not in stopwords()}
     excluder = _Builder(accented, builder.weights)
