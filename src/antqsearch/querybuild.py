@@ -74,12 +74,6 @@ class BuiltQuery:
         """Nothing to match: list every article (minus the excluded ones)."""
         return not self.units
 
-    def scoring_query(self) -> Q.Query:
-        """Every unit and boost, OR-ed: the score of an article that passed the filters."""
-        if not self.units:
-            return Q.Every()
-        return Q.Or([u.query for u in self.units] + list(self.boosts))
-
 
 def min_should_match(content_units: int, weights: Weights) -> int:
     """How many content units an article must match: all of a short query, a share of a
