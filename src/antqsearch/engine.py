@@ -140,9 +140,12 @@ class Engine:
         parts = [p for p in parts if len(p[0])]
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        ids, inverse = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-        tfs = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]))
-        return ids, tfs.astype(np.float32)
+        if len(parts) == 1:
+            return parts[0]
+        summed = np.bincount(np.concatenate([p[0] for p in parts]),
+                             weights=np.concatenate([p[1] for p in parts]), minlength=self.size)
+        ids = np.flatnonzero(summed)
+        return ids, summed[ids].astype(np.float32)
 
     def spellings(self, field: str, folded: str) -> list[str]:
         """The indexed terms of a field that fold to ``folded`` (pairs: each syllable's)."""
