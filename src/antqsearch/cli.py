@@ -12,7 +12,7 @@ import click
 from .config import CORPUS_ENV, INDEX_ENV, Settings
 from .indexer import BuildSummary, CorpusMissing, build_index
 from .report import check_corpus
-from .search import BadRequest, SearchPage, SearchRequest, SearchService
+from .search import BadRequest, SearchPage, SearchRequest, SearchService, whole_number
 from .store import BuildInProgress, IndexNotReady
 
 MAX_REQUEST_BODY = 64 * 1024
@@ -136,7 +136,7 @@ def search(
     """Tìm bài viết; QUERY rỗng liệt kê mọi bài, mới nhất trước."""
     try:
         request = SearchRequest(query, province, year, official, sort,
-                                _whole(page, "--page"), _whole(per_page, "--per-page"))
+                                whole_number(page, "--page"), whole_number(per_page, "--per-page"))
         result = _service(index).search(request)
     except (BadRequest, IndexNotReady) as exc:
         _fail(str(exc))
@@ -145,12 +145,6 @@ def search(
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_page(result)
-
-
-def _whole(value: str, option: str) -> int:
-    if not value.strip().lstrip("-").isdigit():
-        raise BadRequest(f"{option} phải là một số nguyên, không phải {value[:20]!r}.")
-    return int(value)
 
 
 def _print_page(page: SearchPage) -> None:

@@ -51,6 +51,7 @@ class BuildSummary:
     removed: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)  # paths read but not analysable
     seconds: float = 0.0
     total: int = 0
     generation: str | None = None
@@ -156,6 +157,7 @@ def _write(
     for done, doc in enumerate(docs, start=1):
         if isinstance(doc, Skipped):
             summary.skipped.append(doc)
+            summary.failed.add(doc.path)
         else:
             add(**doc)
         if progress:
@@ -184,11 +186,11 @@ def build_index(
             publish(
                 index_dir,
                 generation,
-                Manifest(_kept_hashes(plan, summary), time.time(), ANALYSIS_VERSION),
+                Manifest(_kept_hashes(plan, summary.failed), time.time(), ANALYSIS_VERSION),
                 previous,
             )
             summary.generation = generation.name
-        summary.total = len(plan.hashes) - _failed(summary, plan)
+        summary.total = len(plan.hashes) - len(summary.failed)
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -217,12 +219,8 @@ def _summary_of(plan: Plan, manifest: Manifest | None, full: bool) -> BuildSumma
     )
 
 
-def _failed(summary: BuildSummary, plan: Plan) -> int:
-    return len(summary.skipped) - len(plan.skipped)
-
-
-def _kept_hashes(plan: Plan, summary: BuildSummary) -> dict[str, str]:
-    failed = {s.path for s in summary.skipped[len(plan.skipped) :]}
+def _kept_hashes(plan: Plan, failed: set[str]) -> dict[str, str]:
+    """Hashes for the manifest, without the articles whose analysis failed (retried later)."""
     paths = {a.id: a.path for a in plan.to_analyse}
     return {i: h for i, h in plan.hashes.items() if paths.get(i) not in failed}
 

@@ -28,13 +28,25 @@ from .text import syllable_terms
 MAX_PER_PAGE = 100
 STORED_CACHE = 2048
 # The most frequent values of a facet that a page lists (selected ones are always listed).
-MAX_FACET_VALUES = 100
+LISTED_FACET_VALUES = 100
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 
 
 class BadRequest(ValueError):
     """A request parameter that cannot be used; the message is for the reader."""
+
+
+def whole_number(text: str, what: str) -> int:
+    """A page or page-size parameter as typed; BadRequest with a Vietnamese message.
+
+    >>> whole_number(" 2 ", "Số trang")
+    2
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise BadRequest(f"{what} phải là số nguyên dương, không phải {text[:20]!r}.")
+    return int(text)
 
 
 class ArticleNotFound(LookupError):
@@ -407,7 +419,8 @@ def _facet_values(
             order = sorted(items, reverse=True)
         else:
             order = sorted(items, key=lambda v: (-items[v], v))
-            order = order[:MAX_FACET_VALUES] + [v for v in order[MAX_FACET_VALUES:] if v in chosen]
+            rest = [v for v in order[LISTED_FACET_VALUES:] if v in chosen]
+            order = order[:LISTED_FACET_VALUES] + rest
         facets[facet] = [FacetValue(v, items[v], v in chosen) for v in order]
     return facets
 

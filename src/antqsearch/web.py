@@ -28,6 +28,7 @@ from .search import (
     SearchPage,
     SearchRequest,
     SearchService,
+    whole_number,
 )
 from .store import IndexNotReady
 
@@ -37,7 +38,7 @@ FACET_NAMES = ("province", "year", "official")
 FACET_LABELS = {"province": "Tỉnh/thành", "year": "Năm", "official": "Quan chức"}
 SORT_LABELS = (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))
 MAX_QUERY_CHARS = 1000  # the service keeps 500 and tells the reader
-MAX_FACET_VALUES = 50
+MAX_SELECTED_VALUES = 50
 MAX_VALUE_CHARS = 200
 FACET_SHOWN = 10
 DEFAULT_PER_PAGE = 10
@@ -93,16 +94,16 @@ class Params:
     def to_request(self) -> SearchRequest:
         """The service's request; BadRequest (with a Vietnamese message) when invalid."""
         for name in FACET_NAMES:
-            if len(getattr(self, name)) > MAX_FACET_VALUES:
-                raise BadRequest(f"Quá nhiều giá trị lọc (tối đa {MAX_FACET_VALUES}).")
+            if len(getattr(self, name)) > MAX_SELECTED_VALUES:
+                raise BadRequest(f"Quá nhiều giá trị lọc (tối đa {MAX_SELECTED_VALUES}).")
         return SearchRequest(
             query=self.q,
             province=self.province,
             year=self.year,
             official=self.official,
             sort=self.sort,
-            page=_integer(self.page, "Số trang"),
-            per_page=_integer(self.per_page or str(DEFAULT_PER_PAGE), "Số kết quả mỗi trang"),
+            page=whole_number(self.page, "Số trang"),
+            per_page=whole_number(self.per_page or str(DEFAULT_PER_PAGE), "Số kết quả mỗi trang"),
         )
 
     @property
@@ -150,13 +151,6 @@ class Params:
 def _values(raw: Iterable[str]) -> tuple[str, ...]:
     values = (v.strip()[:MAX_VALUE_CHARS] for v in raw)
     return tuple(dict.fromkeys(v for v in values if v))
-
-
-def _integer(text: str, what: str) -> int:
-    text = text.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise BadRequest(f"{what} phải là số nguyên dương, không phải {text[:20]!r}.")
-    return int(text)
 
 
 def _with_query(path: str, pairs: list[tuple[str, str]]) -> str:
