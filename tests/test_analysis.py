@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antqsearch.analysis import abbreviations, field_counts
 from antqsearch.schema import build_schema
-from antqsearch.segment import segment
+from antqsearch.segment import _line_tokens, _pyvi, line_features, segment
 
 
 def test_field_counts() -> None:
@@ -45,6 +46,30 @@ def test_segment_spans_and_compounds() -> None:
 def test_segment_offsets_for_any_text(text: str) -> None:
     for word in segment(text):
         assert text[word.start : word.end] == word.text
+
+
+def _same_labels_as_pyvi(text: str) -> None:
+    tokenizer = _pyvi()
+    for line in _line_tokens(text):
+        tokens = [t.group() for t in line]
+        theirs = tokenizer.model.predict_single(tokenizer.sent2features(tokens, False))
+        ours = line_features(tokens, tokenizer.bi_grams, tokenizer.tri_grams)
+        assert tokenizer.model.tagger_.tag(ours) == list(theirs), tokens
+
+
+def test_features_label_the_articles_as_pyvi_does(test_corpus: Path) -> None:
+    for path in sorted(test_corpus.glob("*.txt")):
+        _same_labels_as_pyvi(path.read_text(encoding="utf-8"))
+
+
+_SYLLABLES = ("an ninh Tổ quốc tổ quốc Thanh Hóa thanh hoá Công an xã ANTQ UBND Nguyễn Văn "
+              "thi ngày hội toàn dân bảo vệ 2023 19 8 Chủ tịch phó HÀ NỘI Đà Nẵng , . - ( ) “ ”")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_SYLLABLES.split()), min_size=1, max_size=30))
+def test_features_label_any_line_as_pyvi_does(tokens: list[str]) -> None:
+    _same_labels_as_pyvi(" ".join(tokens))
 
 
 def test_abbreviations_both_ways() -> None:
