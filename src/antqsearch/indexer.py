@@ -18,6 +18,7 @@ from .corpus import RawArticle, Skipped, Unchanged, article_id, find_articles, r
 from .metadata import ArticleMeta, apply_overrides, extract_metadata
 from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
 from .segment import _pyvi
+from .segwriter import CountedWriter
 from .store import (
     IndexNotReady,
     Manifest,
@@ -240,7 +241,7 @@ def _build_generation(
     else:
         shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks)
         index = whoosh_index.open_dir(str(generation))
-    writer = index.writer(limitmb=256)
+    writer = CountedWriter(index, limitmb=256)
     try:
         for doc_id in plan.to_remove:
             writer.delete_by_term("id", doc_id)
