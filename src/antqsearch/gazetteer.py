@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -73,6 +73,7 @@ class _Gazetteer:
     province_names: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def place_key(name: str) -> str:
     """The matching form of a place name: lower-case syllables, one tone convention.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -44,24 +44,23 @@ class _Postings:
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
 
-    def sorted(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
-        """(term bytes, documents, frequencies) of every term, terms in byte order."""
+    def sorted(self) -> tuple[list[bytes], list[int], list[int], list[int]]:
+        """Terms in byte order, each term's first posting, and the postings sorted by
+        term then document: (terms, starts, documents, frequencies)."""
         names = list(self.number)
         # Code point order is UTF-8 byte order, the order of Whoosh's term table.
+        by_rank = sorted(range(len(names)), key=names.__getitem__)
         rank = np.empty(len(names), dtype=np.int64)
-        rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+        rank[by_rank] = np.arange(len(names))
         docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
         span = int(docs.max()) + 1
         keys = rank[np.frombuffer(self.terms, dtype=np.uint32)] * span + docs
         order = np.argsort(keys)
-        term_ranks, docs = keys[order] // span, docs[order]
-        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
+        term_ranks = keys[order] // span
         starts = np.flatnonzero(np.diff(term_ranks, prepend=-1))
-        ends = np.append(starts[1:], len(order))
-        by_rank = sorted(names)
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            term = by_rank[int(term_ranks[start])]
-            yield term.encode("utf-8"), docs[start:end], freqs[start:end]
+        terms = [names[by_rank[r]].encode("utf-8") for r in term_ranks[starts].tolist()]
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
+        return terms, starts.tolist(), docs[order].tolist(), freqs.tolist()
 
 
 class _CountedPool(PostingPool):  # type: ignore[misc]  # whoosh ships no type hints
@@ -123,41 +122,30 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
             self._write_counted(name, lengths)
 
     def _write_counted(self, name: str, lengths: Any) -> None:
+        """Write a counted field's postings a block at a time (as ``add_posting`` would)."""
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         postwriter = fieldwriter._postwriter
         limit = postwriter._blocklimit
-        doc_lengths = _field_lengths(lengths, name)
-        values = _FrequencyValues()
-        for tbytes, docs, freqs in self.pool.counted[name].sorted():
+        terms, starts, docs, freqs = self.pool.counted[name].sorted()
+        doc_lengths = _field_lengths(lengths, name)[docs].tolist()
+        packed = [pack_uint(n) for n in range(max(freqs) + 1)]
+        ends = [*starts[1:], len(docs)]
+        for tbytes, first, stop in zip(terms, starts, ends, strict=True):
             fieldwriter.start_term(tbytes)
-            for start in range(0, len(docs), limit):
-                block_docs, block_freqs = docs[start:start + limit], freqs[start:start + limit]
-                block_lengths = doc_lengths[block_docs]
-                postwriter._ids = array("I", block_docs.astype(np.uint32).tobytes())
-                postwriter._weights = array("f", block_freqs.astype(np.float32).tobytes())
-                postwriter._values = values.of(block_freqs)
-                postwriter._maxweight = float(block_freqs.max())
-                positive = block_lengths[block_lengths > 0]
-                postwriter._minlength = int(positive.min()) if len(positive) else None
-                postwriter._maxlength = int(block_lengths.max())
-                postwriter._write_block(last=start + limit >= len(docs))
+            for start in range(first, stop, limit):
+                end = min(start + limit, stop)
+                weights, lens = freqs[start:end], doc_lengths[start:end]
+                postwriter._ids = array("I", docs[start:end])
+                postwriter._weights = array("f", weights)
+                postwriter._values = [packed[n] for n in weights]
+                postwriter._maxweight = float(max(weights))
+                positive = [n for n in lens if n]
+                postwriter._minlength = min(positive) if positive else None
+                postwriter._maxlength = max(lens)
+                postwriter._write_block(last=end == stop)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
-
-
-class _FrequencyValues:
-    """Whoosh's value bytes of a frequency posting (``pack_uint``), made once per value."""
-
-    def __init__(self) -> None:
-        self._packed: list[bytes] = []
-
-    def of(self, freqs: np.ndarray) -> list[bytes]:
-        wanted = int(freqs.max()) + 1
-        if wanted > len(self._packed):
-            self._packed += [pack_uint(n) for n in range(len(self._packed), wanted)]
-        packed = self._packed
-        return [packed[n] for n in freqs.tolist()]
 
 
 def _field_lengths(lengths: Any, name: str) -> np.ndarray:

@@ -106,6 +106,7 @@ def normalize_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", marked)
 
 
+@lru_cache(maxsize=1 << 17)
 def index_term(syllable: str) -> str:
     """The matching form of a syllable: lower case, NFC, one tone convention.
 
