@@ -82,3 +82,33 @@ def test_folded_fields_equal_a_real_folded_field() -> None:
             assert set(np.flatnonzero(got.mask)) == set(expected), (derived, text)
             for docnum, score in expected.items():
                 assert got.score[docnum] == pytest.approx(score, rel=1e-4)
+
+
+def test_postings_over_many_blocks_and_segments(tmp_path: Path) -> None:
+    """Posting lists longer than a block, in two segments, one with deletions."""
+    from whoosh import index as whoosh_index
+
+    from antqsearch.schema import build_schema
+    from antqsearch.segwriter import CountedWriter
+
+    index = whoosh_index.create_in(str(tmp_path), build_schema())
+    for part in (range(0, 700), range(700, 1000)):
+        writer = CountedWriter(index)
+        for i in part:
+            counts = {"an": 1 + i % 5, "ninh": 2} if i % 3 else {"an": 1 + i % 5}
+            writer.add_document(id=str(i), text=counts)
+        writer.commit(merge=False)
+    writer = CountedWriter(index)
+    writer.delete_by_term("id", "5")
+    writer.commit(merge=False)
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) == 2
+        engine = Engine(reader, k1=1.2, b=0.75)
+        for term in ("an", "ninh"):
+            ids, tfs = engine.postings("text", term)
+            expected = list(reader.postings("text", term).items_as("weight"))
+            live = [(d, w) for d, w in expected if not reader.is_deleted(d)]
+            got = [(int(d), float(w)) for d, w in zip(ids, tfs, strict=True)]
+            assert [x for x in got if not reader.is_deleted(x[0])] == live
+            assert len(live) > 300

@@ -44,21 +44,27 @@ class Evaluation:
 def _leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Document numbers and term frequencies of a leaf matcher, a block at a time.
 
-    A segment with deletions wraps its matcher in a filter: it is unwrapped, because
-    deleted documents are removed by the engine's ``live`` mask anyway.
+    Each block's data tuple (delta-coded ids, weights) is decoded with numpy rather than
+    Whoosh's per-posting generators. A segment with deletions wraps its matcher in a
+    filter: it is unwrapped, because deleted documents are removed by the engine's
+    ``live`` mask anyway.
     """
-    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+    while not hasattr(matcher, "_read_data") and hasattr(matcher, "child"):
         matcher = matcher.child
-    if not hasattr(matcher, "_read_ids"):  # another codec: the slow, public way
+    if not hasattr(matcher, "_read_data"):  # another codec: the slow, public way
         items = list(matcher.items_as("weight"))
         return ([np.array([d for d, _ in items], dtype=np.int64) + offset],
                 [np.array([w for _, w in items], dtype=np.float32)])
     ids, tfs = [], []
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-        tfs.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._read_data()
+        deltas, weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)) + offset)
+        if weights is None or isinstance(weights, (int, float)):
+            tfs.append(np.full(count, 1.0 if weights is None else weights, dtype=np.float32))
+        else:
+            tfs.append(np.asarray(weights, dtype=np.float32))
         matcher._next_block()
     return ids, tfs
 
