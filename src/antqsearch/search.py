@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -208,12 +209,20 @@ def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
         raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
                             "hãy chạy 'antqsearch index --full'.")
     searcher = index.searcher()
-    reader = searcher.reader()
-    return _Generation(
-        path, searcher, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
-        _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
-        reader.doc_count(),
-    )
+    try:
+        reader = searcher.reader()
+        generation = _Generation(
+            path, searcher, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
+            _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
+            reader.doc_count(),
+        )
+    except BaseException:
+        searcher.close()
+        raise
+    # The segment files stay open while the generation is in use (no mmap, see store.py):
+    # closed when the last request holding it lets it go.
+    weakref.finalize(generation, searcher.close)
+    return generation
 
 
 def _optional(value: Any) -> Any:

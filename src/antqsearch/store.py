@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 
@@ -85,7 +86,9 @@ def open_current(index_dir: Path) -> tuple[Path, whoosh_index.Index]:
             f"Chưa có chỉ mục trong {index_dir}: hãy chạy 'antqsearch index' trước."
         )
     try:
-        index = whoosh_index.open_dir(str(generation))
+        # Without mmap: Whoosh would copy each mapped file of a segment into a BytesIO
+        # (its BufferFile), the whole postings and terms in every worker's memory.
+        index = FileStorage(str(generation), supports_mmap=False).open_index()
         _check_segments(index)
         return generation, index
     except Exception as exc:  # whoosh raises many kinds for a damaged folder
