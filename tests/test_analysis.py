@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from antqsearch.analysis import abbreviations, field_counts
 from antqsearch.schema import build_schema
-from antqsearch.segment import _line_tokens, _pyvi, line_features, segment
+from antqsearch.segment import _line_tokens, _pyvi, compound_terms, line_features, segment
 
 
 def test_field_counts() -> None:
@@ -60,6 +60,23 @@ def _same_labels_as_pyvi(text: str) -> None:
 def test_features_label_the_articles_as_pyvi_does(test_corpus: Path) -> None:
     for path in sorted(test_corpus.glob("*.txt")):
         _same_labels_as_pyvi(path.read_text(encoding="utf-8"))
+
+
+def _compounds_of_words(text: str) -> list[str]:
+    return [w.term for w in segment(text) if w.syllables > 1]
+
+
+def test_compound_terms_are_the_segmented_compounds(test_corpus: Path) -> None:
+    for path in sorted(test_corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert compound_terms(text) == _compounds_of_words(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("an ninh Tổ quốc THANH hoá,.-\n_()“”0123ĐđA\t"),
+               max_size=120))
+def test_compound_terms_of_any_text(text: str) -> None:
+    assert compound_terms(text) == _compounds_of_words(text)
 
 
 _SYLLABLES = ("an ninh Tổ quốc tổ quốc Thanh Hóa thanh hoá Công an xã ANTQ UBND Nguyễn Văn "

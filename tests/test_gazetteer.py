@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import doctest
+import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from antqsearch import gazetteer
 from antqsearch.gazetteer import Place, is_place_name, province_names, resolve_places
@@ -140,3 +143,31 @@ def test_no_place() -> None:
 def test_is_place_name() -> None:
     assert is_place_name("Quan Sơn") and is_place_name("Thanh Hoá") and is_place_name("Kim Quan")
     assert not is_place_name("Nguyễn Văn Thi") and not is_place_name("")
+
+
+def _runs_word_by_word(text: str, words: re.Pattern[str], gaps: tuple[str, ...]) -> list:
+    """Runs of capitalised words, the plain way: every word in turn."""
+    runs, run = [], []
+    for match in words.finditer(text):
+        capital = match.group()[0].isupper()
+        if capital and run and text[run[-1][1] : match.start()] in gaps:
+            run.append(match.span())
+            continue
+        if run:
+            runs.append((run[0][0], run[-1][1]))
+        run = [match.span()] if capital else []
+    if run:
+        runs.append((run[0][0], run[-1][1]))
+    return runs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("aAbBđĐươƯÔỨ _'’-,.\n1ǅ") + [" - "]), max_size=40)
+       .map("".join))
+def test_capital_runs_are_those_found_word_by_word(text: str) -> None:
+    from antqsearch import officials
+
+    assert list(gazetteer._capitalised_runs(text)) == _runs_word_by_word(
+        text, gazetteer._WORD_RE, (" ", " - "))
+    assert [(r[0].start(), r[-1].end()) for r in officials._capital_runs(text)] == (
+        _runs_word_by_word(text, officials._WORD_RE, (" ",)))

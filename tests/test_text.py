@@ -77,3 +77,4 @@ def test_folding_removes_every_mark(text: str) -> None:
     folded = fold_diacritics(text)
     assert fold_diacritics(folded) == folded
     assert "đ" not in folded and "Đ" not in folded
+

@@ -20,7 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from antqsearch.datafiles import data_lines
-from antqsearch.text import index_term, iter_syllables
+from antqsearch.text import capital_words, index_term, iter_syllables
 
 _PROVINCE, _DISTRICT, _WARD = "province", "district", "ward"
 # How much one mention of each kind counts; the ward is the most specific evidence.
@@ -252,15 +252,13 @@ def _paren_mentions(text: str) -> Iterator[Mention]:
 def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
     """Maximal runs of capitalised words separated by spaces (candidate bare names)."""
     run: list[tuple[int, int]] = []
-    for match in _WORD_RE.finditer(text):
-        capital = match.group()[0].isupper()
-        joined = bool(run) and text[run[-1][1] : match.start()] in (" ", " - ")
-        if capital and (joined or not run):
+    for match in capital_words(text, _WORD_RE):
+        if run and text[run[-1][1] : match.start()] in (" ", " - "):
             run.append(match.span())
             continue
         if run:
             yield run[0][0], run[-1][1]
-        run = [match.span()] if capital else []
+        run = [match.span()]
     if run:
         yield run[0][0], run[-1][1]
 

@@ -132,6 +132,11 @@ def _words_of_line(text: str, tokens: list[re.Match[str]], labels: list[str]) ->
     return [w for w in words if w.text[0].isalnum()]
 
 
+def _tagger() -> tuple[Any, set[str], set[str]]:
+    tokenizer = _pyvi()
+    return tokenizer.model.tagger_, tokenizer.bi_grams, tokenizer.tri_grams
+
+
 def segment(text: str) -> list[Word]:
     """Segment a text into words with character spans; punctuation is dropped.
 
@@ -140,8 +145,7 @@ def segment(text: str) -> list[Word]:
     lines = _line_tokens(text)
     if not lines:
         return []
-    tokenizer = _pyvi()
-    tagger, bigrams, trigrams = tokenizer.model.tagger_, tokenizer.bi_grams, tokenizer.tri_grams
+    tagger, bigrams, trigrams = _tagger()
     words: list[Word] = []
     for line in lines:
         labels = tagger.tag(line_features([t.group() for t in line], bigrams, trigrams))
@@ -150,5 +154,24 @@ def segment(text: str) -> list[Word]:
 
 
 def compound_terms(text: str) -> list[str]:
-    """Matching forms of the multi-syllable words of a text (``an_ninh``, ``tổ_quốc``)."""
-    return [w.term for w in segment(text) if w.syllables > 1]
+    """Matching forms of the multi-syllable words of a text (``an_ninh``, ``tổ_quốc``):
+    ``[w.term for w in segment(text) if w.syllables > 1]``, without the spans (the indexer
+    needs only the terms)."""
+    terms: list[str] = []
+    lines = [tokens for tokens in map(_TOKEN_RE.findall, _LINE_RE.findall(text)) if tokens]
+    if not lines:
+        return terms
+    tagger, bigrams, trigrams = _tagger()
+    for tokens in lines:
+        labels = tagger.tag(line_features(tokens, bigrams, trigrams))
+        group = [tokens[0]]
+        for prev, cur, label in zip(tokens, tokens[1:], labels[1:], strict=False):
+            if label == "I_W" and _joins(prev, cur, label):
+                group.append(cur)
+                continue
+            if len(group) > 1:
+                terms.append("_".join(map(index_term, group)))
+            group = [cur]
+        if len(group) > 1:
+            terms.append("_".join(map(index_term, group)))
+    return terms

@@ -176,3 +176,12 @@ def pair_term(first: str, second: str, folded: bool = False) -> str:
     """The index term of two adjacent syllables."""
     pair = f"{index_term(first)} {index_term(second)}"
     return fold_diacritics(pair) if folded else pair
+
+
+def capital_words(text: str, words: re.Pattern[str]) -> list[re.Match[str]]:
+    r"""The words that ``words.finditer`` finds in ``text`` and that start with a capital.
+
+    >>> [m.group() for m in capital_words("Ông Nguyễn văn AnH, xãB", re.compile(r"[^\W_]\w*"))]
+    ['Ông', 'Nguyễn', 'AnH']
+    """
+    return [m for m in words.finditer(text) if m.group()[0].isupper()]
