@@ -78,6 +78,29 @@ def test_one_commit_writes_the_same_files(docs: list[dict[str, Any]], tmp_path: 
     assert files["bulk"] == files["whoosh"]
 
 
+def _many(count: int) -> list[dict[str, Any]]:
+    """Documents whose terms span many posting blocks: frequencies all 1, all equal, mixed."""
+    return [{"id": f"d{i}", "title": f"Bài {i}", "province": ["Hà Nội", "Huế"][i % 2],
+             "text": {"an": 1, "ninh": 3, "trật": 1 + i % 7, f"riêng{i}": 2},
+             "head": {"tiêu": 1 + i % 2}, "pairs": {"an ninh": 1 + (i % 3 == 0)},
+             "words": {"an_ninh": 1} if i % 5 else {}} for i in range(count)]
+
+
+def test_long_posting_lists_write_the_same_files(tmp_path: Path) -> None:
+    files = {}
+    for name, writer in WRITERS.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        _commit(folder, writer, lambda w: [w.add_document(**d) for d in _many(700)])
+        files[name] = _files(folder)
+    assert files["bulk"] == files["whoosh"]
+    index = whoosh_index.open_dir(str(tmp_path / "bulk"))
+    with index.reader() as reader:
+        assert reader.doc_frequency("text", "an") == 700
+        assert [w for _, w in reader.postings("text", "trật").items_as("weight")][:8] == [
+            1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.0]
+
+
 def test_updates_deletions_and_merges_read_the_same(
     docs: list[dict[str, Any]], tmp_path: Path
 ) -> None:
