@@ -46,7 +46,7 @@ class _Postings:
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
 
-    def sorted(self) -> tuple[list[bytes], list[int], list[int], list[int]]:
+    def sorted(self) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
         """Terms in byte order, each term's first posting, and the postings sorted by
         term then document: (terms, starts, documents, frequencies)."""
         names = list(self.number)
@@ -61,8 +61,8 @@ class _Postings:
         term_ranks = keys[order] // span
         starts = np.flatnonzero(np.diff(term_ranks, prepend=-1))
         terms = [names[by_rank[r]].encode("utf-8") for r in term_ranks[starts].tolist()]
-        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
-        return terms, starts.tolist(), docs[order].tolist(), freqs.tolist()
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].astype(np.int64)
+        return terms, starts, docs[order], freqs
 
 
 class _CountedPool(PostingPool):  # type: ignore[misc]  # whoosh ships no type hints
@@ -119,7 +119,9 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         for name, items in itertools.groupby(self.pool.iter_postings(), key=itemgetter(0)):
             while counted and counted[0] < name:
                 self._write_counted(counted.pop(0), lengths)
-            fieldwriter.add_postings(self.schema, lengths, items)
+            # Whoosh looks a length up per posting (a stat() when the field keeps none).
+            scorable = self.schema[name].scorable
+            fieldwriter.add_postings(self.schema, lengths if scorable else None, items)
         for name in counted:
             self._write_counted(name, lengths)
 
@@ -129,51 +131,65 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         fieldwriter.start_field(name, self.schema[name])
         postwriter = fieldwriter._postwriter
         terms, starts, docs, freqs = self.pool.counted[name].sorted()
+        ends = np.append(starts[1:], len(docs))
+        deltas = _block_deltas(docs, starts, ends, postwriter._blocklimit).tolist()
         doc_lengths = _field_lengths(lengths, name)[docs].tolist()
-        weights = [float(n) for n in freqs]
-        packed = [pack_uint(n) for n in range(max(freqs) + 1)]
-        ends = [*starts[1:], len(docs)]
-        for tbytes, first, stop in zip(terms, starts, ends, strict=True):
+        weights = freqs.astype(np.float64).tolist()
+        packed = [pack_uint(n) for n in range(int(freqs.max()) + 1)]
+        values = b"".join([packed[n] for n in freqs.tolist()])
+        ids = docs.tolist()
+        for tbytes, first, stop in zip(terms, starts.tolist(), ends.tolist(), strict=True):
             fieldwriter.start_term(tbytes)
-            _write_blocks(postwriter, docs[first:stop], weights[first:stop],
-                          b"".join([packed[n] for n in freqs[first:stop]]),
-                          doc_lengths[first:stop])
+            _write_blocks(postwriter, (first, stop), ids, deltas, weights, values, doc_lengths)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
 
-def _write_blocks(postwriter: Any, ids: list[int], weights: list[float], values: bytes,
-                  lengths: list[int]) -> None:
-    """One term's postings in blocks, as Whoosh's ``W3PostingsWriter._write_block`` writes
-    them (same bytes: the tests compare), without a Python call per posting."""
+def _block_deltas(docs: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  limit: int) -> np.ndarray:
+    """Each posting's document minus the previous one's; the first of every block of
+    ``limit`` postings of a term keeps its document number (Whoosh's delta coding)."""
+    deltas = np.diff(docs, prepend=0)
+    counts = (ends - starts + limit - 1) // limit  # blocks per term
+    firsts = np.repeat(starts, counts) + limit * (
+        np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    deltas[firsts] = docs[firsts]
+    return deltas
+
+
+def _write_blocks(postwriter: Any, term: tuple[int, int], ids: list[int], deltas: list[int],
+                  weights: list[float], values: bytes, lengths: list[int]) -> None:
+    """The postings ``term[0]:term[1]`` of a field in blocks, as Whoosh's
+    ``W3PostingsWriter._write_block`` writes them (same bytes: the tests compare), without
+    a Python call per posting."""
     postfile, terminfo = postwriter._postfile, postwriter._terminfo
     limit, compression = postwriter._blocklimit, postwriter._compression
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    for start in range(0, len(ids), limit):
-        end = min(start + limit, len(ids))
-        block_ids, block_weights = ids[start:end], weights[start:end]
+    first, stop = term
+    for start in range(first, stop, limit):
+        end = min(start + limit, stop)
+        block_weights = weights[start:end]
         positive = [n for n in lengths[start:end] if n]
-        postwriter._ids, postwriter._weights = block_ids, block_weights
+        postwriter._ids, postwriter._weights = ids[start:end], block_weights
         postwriter._maxweight = max(block_weights)
         postwriter._minlength = min(positive) if positive else None
         postwriter._maxlength = max(positive, default=0)
         terminfo.add_block(postwriter)
-        deltas = [block_ids[0], *(b - a for a, b in zip(block_ids, block_ids[1:], strict=False))]
-        first_weight = block_weights[0]
-        if all(w == 1.0 for w in block_weights):
+        size = end - start
+        if block_weights.count(1.0) == size:
             mini_weights: float | tuple[float, ...] | None = None
-        elif all(w == first_weight for w in block_weights):
-            mini_weights = first_weight
+        elif block_weights.count(block_weights[0]) == size:
+            mini_weights = block_weights[0]
         else:
             mini_weights = tuple(block_weights)
-        data = dumps((tuple(deltas), mini_weights, values[4 * start : 4 * end]), 2)
+        data = dumps((tuple(deltas[start:end]), mini_weights, values[4 * start : 4 * end]), 2)
         if compression:
             data = zlib.compress(data, compression)
-        info = dumps((end - start, block_ids[-1], postwriter._maxweight, compression,
+        info = dumps((size, ids[end - 1], postwriter._maxweight, compression,
                       length_to_byte(postwriter._minlength),
                       length_to_byte(postwriter._maxlength)), 2)
-        size = len(info) + len(data)
-        postfile.write_int(-size if end == len(ids) else size)
+        length = len(info) + len(data)
+        postfile.write_int(-length if end == stop else length)
         postfile.write(info)
         postfile.write(data)
         postwriter._blockcount += 1
