@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from antqsearch.search import BadRequest, SearchPage, SearchRequest, SearchService
+from antqsearch.text import syllable_terms
 
 SON_LU = "000_ae1a3d5dfa8173e5"
 HAI_DUONG = "001_32c4a5321932a668"
@@ -110,3 +111,17 @@ def test_article_and_related(service: SearchService) -> None:
     assert "<mark>Nguyễn Văn Thi</mark>" in article.body_html
     assert article.province == "Thanh Hóa" and article.officials == ["Nguyễn Văn Thi"]
     assert article.related and SON_LU not in [r.id for r in article.related]
+
+
+def test_related_are_whooshs_more_like_this(service: SearchService) -> None:
+    """The engine ranks Whoosh's more-like-this query: same articles, same order."""
+    gen = service.generation()
+    for docnum in range(gen.engine.size):
+        body = gen.stored(docnum)["body"]
+        terms = " ".join(syllable_terms(body))
+        ours = [f["id"] for f, _ in gen.related(docnum, terms)]
+        with gen.engine.lock:
+            hits = gen.searcher.more_like(docnum, "text", text=terms, top=5, numterms=12)
+            theirs = [h["id"] for h in hits]
+        assert ours == theirs
+        assert len(ours) >= 3
