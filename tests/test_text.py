@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from antqsearch.text import (
+    capital_words,
     fold_diacritics,
     has_diacritics,
     index_term,
@@ -78,3 +80,28 @@ def test_folding_removes_every_mark(text: str) -> None:
     assert fold_diacritics(folded) == folded
     assert "đ" not in folded and "Đ" not in folded
 
+
+
+_WORDS_RE = re.compile(r"[^\W_][\w'’]*|[^\w\s]")
+
+
+def _check_capital_words(text: str) -> None:
+    expected = [m.span() for m in _WORDS_RE.finditer(text) if m.group()[0].isupper()]
+    assert [m.span() for m in capital_words(text, _WORDS_RE)] == expected
+    assert all(m.group() == text[m.start() : m.end()] for m in capital_words(text, _WORDS_RE))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAĐươƯỨ _'’-,\n1ǅΣЖж𝐀")), max_size=12))
+@example("'A")
+@example("x _Bình")
+@example("a'B")
+@example("Ông 𝐀 Bình")
+def test_capital_words_are_the_words_that_start_with_a_capital(text: str) -> None:
+    _check_capital_words(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_capital_words_of_any_text(text: str) -> None:
+    _check_capital_words(text)

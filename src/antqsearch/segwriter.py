@@ -42,7 +42,9 @@ class _Postings:
 
     def add(self, docnum: int, counts: Mapping[str, int]) -> None:
         number = self.number
-        self.terms.extend([number.setdefault(t, len(number)) for t in counts])
+        for term in counts.keys() - number.keys():  # set operations and map run in C
+            number[term] = len(number)
+        self.terms.extend(map(number.__getitem__, counts))
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
 

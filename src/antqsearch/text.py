@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Zero-width and formatting characters that split words invisibly.
 # (str.replace, not str.translate: translate looks every character up, 100 times slower.)
@@ -184,10 +184,24 @@ def pair_term(first: str, second: str, folded: bool = False) -> str:
     return fold_diacritics(pair) if folded else pair
 
 
+@cache
+def _capital_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A capitalised word (not the tail of a word), and what that pattern cannot judge:
+    a capital right after ``_ ' ’`` (it may start a word), a character beyond the BMP (the
+    capitals class is BMP-only: sre looks those up in a table, astral ones in a list)."""
+    capitals = "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupper())
+    return (re.compile(rf"[{capitals}](?<![\w'’].)[\w'’]*"),
+            re.compile(rf"[_'’][{capitals}]|[\U00010000-\U0010ffff]"))
+
+
 def capital_words(text: str, words: re.Pattern[str]) -> list[re.Match[str]]:
-    r"""The words that ``words.finditer`` finds in ``text`` and that start with a capital.
+    r"""The words that ``words.finditer`` finds in ``text`` and that start with a capital,
+    for a ``words`` pattern whose words are ``[^\W_][\w'’]*`` (one regex pass when it can).
 
     >>> [m.group() for m in capital_words("Ông Nguyễn văn AnH, xãB", re.compile(r"[^\W_]\w*"))]
     ['Ông', 'Nguyễn', 'AnH']
     """
+    capitalised, unsure = _capital_patterns()
+    if unsure.search(text) is None:
+        return list(capitalised.finditer(text))
     return [m for m in words.finditer(text) if m.group()[0].isupper()]
