@@ -42,7 +42,7 @@ class _Postings:
 
     def add(self, docnum: int, counts: Mapping[str, int]) -> None:
         number = self.number
-        for term in counts.keys() - number.keys():  # set operations and map run in C
+        for term in [t for t in counts if t not in number]:
             number[term] = len(number)
         self.terms.extend(map(number.__getitem__, counts))
         self.docs.extend([docnum] * len(counts))
