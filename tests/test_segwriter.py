@@ -10,6 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from antqsearch import segwriter
 from antqsearch.corpus import RawArticle, find_articles, read_article
 from antqsearch.indexer import analyse
 from antqsearch.schema import build_schema
@@ -86,7 +87,11 @@ def _many(count: int) -> list[dict[str, Any]]:
              "words": {"an_ninh": 1} if i % 5 else {}} for i in range(count)]
 
 
-def test_long_posting_lists_write_the_same_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [1_000_000, 300, 1])
+def test_long_posting_lists_write_the_same_files(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segwriter, "CHUNK_POSTINGS", chunk)
     files = {}
     for name, writer in WRITERS.items():
         folder = tmp_path / name

@@ -28,6 +28,8 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from .schema import Counted
 
+# Postings turned into Python lists at a time when writing (about 150 MB of lists).
+CHUNK_POSTINGS = 1_000_000
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
 
 
@@ -128,22 +130,32 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
             self._write_counted(name, lengths)
 
     def _write_counted(self, name: str, lengths: Any) -> None:
-        """Write a counted field's postings, term by term."""
+        """Write a counted field's postings, term by term, a chunk of terms at a time (the
+        block loop reads Python lists: 30-odd bytes an item, so not the whole field)."""
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         postwriter = fieldwriter._postwriter
         terms, starts, docs, freqs = self.pool.counted[name].sorted()
         ends = np.append(starts[1:], len(docs))
-        deltas = _block_deltas(docs, starts, ends, postwriter._blocklimit).tolist()
-        doc_lengths = _field_lengths(lengths, name)[docs].tolist()
-        weights = freqs.astype(np.float64).tolist()
+        deltas = _block_deltas(docs, starts, ends, postwriter._blocklimit)
+        doc_lengths = _field_lengths(lengths, name)[docs]
         packed = [pack_uint(n) for n in range(int(freqs.max()) + 1)]
-        values = b"".join([packed[n] for n in freqs.tolist()])
-        ids = docs.tolist()
-        for tbytes, first, stop in zip(terms, starts.tolist(), ends.tolist(), strict=True):
-            fieldwriter.start_term(tbytes)
-            _write_blocks(postwriter, (first, stop), ids, deltas, weights, values, doc_lengths)
-            fieldwriter.finish_term()
+        first_of, end_of = starts.tolist(), ends.tolist()
+        term = 0
+        while term < len(terms):
+            base, last = first_of[term], term
+            while last + 1 < len(terms) and end_of[last + 1] - base <= CHUNK_POSTINGS:
+                last += 1
+            chunk = slice(base, end_of[last])
+            lists = (docs[chunk].tolist(), deltas[chunk].tolist(),
+                     freqs[chunk].astype(np.float64).tolist(),
+                     b"".join([packed[n] for n in freqs[chunk].tolist()]),
+                     doc_lengths[chunk].tolist())
+            for k in range(term, last + 1):
+                fieldwriter.start_term(terms[k])
+                _write_blocks(postwriter, (first_of[k] - base, end_of[k] - base), *lists)
+                fieldwriter.finish_term()
+            term = last + 1
         fieldwriter.finish_field()
 
 
