@@ -457,7 +457,7 @@ def _f(value: float | None, digits: int = 1) -> str:
 
 def _mark(ok: bool, n: int = 0, at: int = 0) -> str:
     word = "met" if ok else "**not met**"
-    return word if n >= at else f"{word} at {n:,}"
+    return word if n == at or not at else f"{word} at {n:,}"
 
 
 def table(r: dict[str, Any]) -> str:
