@@ -102,9 +102,14 @@ def process_memory(pid: int) -> tuple[int, int]:
 
 
 class TreeMemory:
-    """Polls the memory of a process and its descendants; keeps the peaks."""
+    """Polls the memory of a process and its descendants; keeps the peaks.
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    Once a second: reading ``smaps_rollup`` walks a process's page tables on the same
+    cores as the build, and polling every 0.1 s made a 10,000-article build 26% slower
+    (68.9 s against 54.5 s).
+    """
+
+    def __init__(self, pid: int, interval: float = 1.0) -> None:
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = self.peak_root_rss = 0
         self.peak_processes = 0
