@@ -244,7 +244,3 @@ def serve(index: Path | None, host: str, port: int, threads: int) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-if __name__ == "__main__":
-    main()

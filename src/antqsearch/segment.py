@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -119,22 +120,22 @@ def _line_tokens(text: str) -> list[list[re.Match[str]]]:
     return lines
 
 
-def _words_of_line(text: str, tokens: list[re.Match[str]], labels: list[str]) -> list[Word]:
-    words: list[Word] = []
-    start, end, count = tokens[0].start(), tokens[0].end(), 1
-    for prev, cur, label in zip(tokens, tokens[1:], labels[1:], strict=False):
-        if _joins(prev.group(), cur.group(), label):
-            end, count = cur.end(), count + 1
-            continue
-        words.append(Word(text[start:end], start, end, count))
-        start, end, count = cur.start(), cur.end(), 1
-    words.append(Word(text[start:end], start, end, count))
-    return [w for w in words if w.text[0].isalnum()]
-
-
-def _tagger() -> tuple[Any, set[str], set[str]]:
+def _word_bounds(lines: list[list[str]]) -> Iterator[list[tuple[int, int]]]:
+    """For each line of tokens, its words as (first, end) token indexes: pyvi's labels
+    joined by pyvi's rule."""
+    if not lines:
+        return
     tokenizer = _pyvi()
-    return tokenizer.model.tagger_, tokenizer.bi_grams, tokenizer.tri_grams
+    tagger, bigrams, trigrams = tokenizer.model.tagger_, tokenizer.bi_grams, tokenizer.tri_grams
+    for tokens in lines:
+        labels = tagger.tag(line_features(tokens, bigrams, trigrams))
+        bounds, first = [], 0
+        for i in range(1, len(tokens)):
+            if not _joins(tokens[i - 1], tokens[i], labels[i]):
+                bounds.append((first, i))
+                first = i
+        bounds.append((first, len(tokens)))
+        yield bounds
 
 
 def segment(text: str) -> list[Word]:
@@ -143,13 +144,13 @@ def segment(text: str) -> list[Word]:
     ``text[w.start:w.end] == w.text`` for every word.
     """
     lines = _line_tokens(text)
-    if not lines:
-        return []
-    tagger, bigrams, trigrams = _tagger()
     words: list[Word] = []
-    for line in lines:
-        labels = tagger.tag(line_features([t.group() for t in line], bigrams, trigrams))
-        words.extend(_words_of_line(text, line, labels))
+    for line, bounds in zip(lines, _word_bounds([[t.group() for t in line] for line in lines]),
+                            strict=True):
+        for first, end in bounds:
+            start, stop = line[first].start(), line[end - 1].end()
+            if text[start].isalnum():
+                words.append(Word(text[start:stop], start, stop, end - first))
     return words
 
 
@@ -157,21 +158,7 @@ def compound_terms(text: str) -> list[str]:
     """Matching forms of the multi-syllable words of a text (``an_ninh``, ``tổ_quốc``):
     ``[w.term for w in segment(text) if w.syllables > 1]``, without the spans (the indexer
     needs only the terms)."""
-    terms: list[str] = []
     lines = [tokens for tokens in map(_TOKEN_RE.findall, _LINE_RE.findall(text)) if tokens]
-    if not lines:
-        return terms
-    tagger, bigrams, trigrams = _tagger()
-    for tokens in lines:
-        labels = tagger.tag(line_features(tokens, bigrams, trigrams))
-        group = [tokens[0]]
-        for prev, cur, label in zip(tokens, tokens[1:], labels[1:], strict=False):
-            if label == "I_W" and _joins(prev, cur, label):
-                group.append(cur)
-                continue
-            if len(group) > 1:
-                terms.append("_".join(map(index_term, group)))
-            group = [cur]
-        if len(group) > 1:
-            terms.append("_".join(map(index_term, group)))
-    return terms
+    return ["_".join(map(index_term, tokens[first:end]))
+            for tokens, bounds in zip(lines, _word_bounds(lines), strict=True)
+            for first, end in bounds if end - first > 1]
