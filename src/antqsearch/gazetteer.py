@@ -20,7 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from antqsearch.datafiles import data_lines
-from antqsearch.text import capital_words, index_term, iter_syllables
+from antqsearch.text import capital_runs, index_term, iter_syllables
 
 _PROVINCE, _DISTRICT, _WARD = "province", "district", "ward"
 # How much one mention of each kind counts; the ward is the most specific evidence.
@@ -251,16 +251,8 @@ def _paren_mentions(text: str) -> Iterator[Mention]:
 
 def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
     """Maximal runs of capitalised words separated by spaces (candidate bare names)."""
-    run: list[tuple[int, int]] = []
-    for match in capital_words(text, _WORD_RE):
-        if run and text[run[-1][1] : match.start()] in (" ", " - "):
-            run.append(match.span())
-            continue
-        if run:
-            yield run[0][0], run[-1][1]
-        run = [match.span()]
-    if run:
-        yield run[0][0], run[-1][1]
+    for run in capital_runs(text, _WORD_RE, (" ", " - ")):
+        yield run[0].start(), run[-1].end()
 
 
 def _bare_province_mentions(text: str, taken: set[int]) -> Iterator[Mention]:

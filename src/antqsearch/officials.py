@@ -14,7 +14,7 @@ from functools import cache
 
 from antqsearch.datafiles import data_lines
 from antqsearch.gazetteer import is_place_name, place_key
-from antqsearch.text import capital_words, normalize_tone
+from antqsearch.text import capital_runs, normalize_tone
 
 _WORD_RE = re.compile(r"[^\W_][\w'’]*|[^\w\s]")
 # After these words a capitalised run is a street or hamlet, not a person: "đường Lê Lợi".
@@ -120,16 +120,7 @@ def _name_after_title(form: str, pos: int) -> tuple[int, int] | None:
 
 def _capital_runs(form: str) -> Iterator[list[re.Match[str]]]:
     """Maximal runs of capitalised words separated by single spaces."""
-    run: list[re.Match[str]] = []
-    for word in capital_words(form, _WORD_RE):
-        if run and form[run[-1].end() : word.start()] == " ":
-            run.append(word)
-            continue
-        if run:
-            yield run
-        run = [word]
-    if run:
-        yield run
+    return capital_runs(form, _WORD_RE, (" ",))
 
 
 _TITLE_AFTER_RE = re.compile(r"\s*[,–-]\s*")

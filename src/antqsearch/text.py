@@ -205,3 +205,25 @@ def capital_words(text: str, words: re.Pattern[str]) -> list[re.Match[str]]:
     if unsure.search(text) is None:
         return list(capitalised.finditer(text))
     return [m for m in words.finditer(text) if m.group()[0].isupper()]
+
+
+def capital_runs(
+    text: str, words: re.Pattern[str], gaps: tuple[str, ...]
+) -> Iterator[list[re.Match[str]]]:
+    r"""Maximal runs of capitalised words (see :func:`capital_words`) separated by one of
+    ``gaps``.
+
+    >>> [[m.group() for m in run] for run in capital_runs(
+    ...     "Ông Lê Văn Dũng, TP Hà Nội", re.compile(r"[^\W_]\w*"), (" ",))]
+    [['Ông', 'Lê', 'Văn', 'Dũng'], ['TP', 'Hà', 'Nội']]
+    """
+    run: list[re.Match[str]] = []
+    for word in capital_words(text, words):
+        if run and text[run[-1].end() : word.start()] in gaps:
+            run.append(word)
+            continue
+        if run:
+            yield run
+        run = [word]
+    if run:
+        yield run
