@@ -50,7 +50,7 @@ class _Postings:
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
 
-    def sorted(self) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
+    def in_term_order(self) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
         """Terms in byte order, each term's first posting, and the postings sorted by
         term then document: (terms, starts, documents, frequencies)."""
         names = list(self.number)
@@ -135,7 +135,7 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         postwriter = fieldwriter._postwriter
-        terms, starts, docs, freqs = self.pool.counted[name].sorted()
+        terms, starts, docs, freqs = self.pool.counted[name].in_term_order()
         ends = np.append(starts[1:], len(docs))
         deltas = _block_deltas(docs, starts, ends, postwriter._blocklimit)
         doc_lengths = _field_lengths(lengths, name)[docs]
