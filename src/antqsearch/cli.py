@@ -49,6 +49,40 @@ def main() -> None:
     """Tìm kiếm toàn văn tin bài Ngày hội toàn dân bảo vệ an ninh Tổ quốc."""
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@corpus_option
+@click.option("--dry-run", is_flag=True, help="Chỉ báo sẽ ghi gì, không ghi tệp nào.")
+def import_command(source: Path, corpus: Path | None, dry_run: bool) -> None:
+    """Nhập bài từ tệp JSONL (có thể nén .gz) hoặc thư mục trang HTML đã lưu vào corpus/."""
+    from .importer import import_articles
+
+    settings = _settings(corpus)
+
+    def progress(done: int) -> None:
+        if done % 1000 == 0:
+            click.echo(f"Đã nhập {done} bài…", err=True)
+
+    try:
+        summary = import_articles(source, settings.corpus_dir, dry_run=dry_run,
+                                  progress=progress)
+    except OSError as exc:
+        _fail(f"không nhập được {source}: {exc.strerror or exc}")
+        return
+    for note in summary.notes:
+        click.secho(f"  lưu ý {note.where}: {note.reason}", fg="yellow", err=True)
+    for problem in summary.problems:
+        click.secho(f"  bỏ qua {problem.where}: {problem.reason}", fg="yellow", err=True)
+    verb = "Sẽ nhập" if dry_run else "Đã nhập"
+    click.echo(
+        f"{verb} {summary.imported} bài vào {settings.corpus_dir}: {summary.written} mới, "
+        f"{summary.rewritten} thay đổi, {summary.unchanged} không đổi; "
+        f"{len(summary.problems)} bỏ qua."
+    )
+    if summary.imported == 0 and summary.problems:
+        sys.exit(1)
+
+
 @main.command()
 @corpus_option
 @index_option

@@ -23,6 +23,11 @@ MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 MAX_SIDECAR_BYTES = 1024 * 1024
 SIDECAR_SUFFIX = ".meta.json"
+# Header lines an article file may start with (``antqsearch import`` writes them), up to
+# the first blank line: ``source: Báo Mẫu``, ``url: https://…``, ``date: 2017-05-03``,
+# ``author: Minh Anh``. ``date`` and ``author`` count as corrections (a sidecar wins).
+HEADER_KEYS = ("source", "url", "date", "author")
+_HEADER_RE = re.compile(r"^(source|url|date|author): ?(.*)$")
 
 
 class UnreadableArticle(ValueError):
@@ -38,6 +43,8 @@ class RawArticle:
     text: str
     content_hash: str
     overrides: dict[str, object] = field(default_factory=dict)
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,26 @@ def _read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    r"""The header lines at the top of an article file, and the rest of the text.
+
+    >>> split_header("source: Báo Mẫu\nurl: https://example.vn/1\n\nTiêu đề\n\nThân bài")
+    ({'source': 'Báo Mẫu', 'url': 'https://example.vn/1'}, 'Tiêu đề\n\nThân bài')
+    >>> split_header("Tiêu đề\nsource: không phải tiêu đề")[0]
+    {}
+    """
+    lines = text.lstrip("\n").split("\n")
+    header: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        match = _HEADER_RE.match(line)
+        if match is None:
+            if header and not line.strip():
+                return header, "\n".join(lines[index + 1 :])
+            return {}, text
+        header[match.group(1)] = match.group(2).strip()
+    return {}, text  # nothing but header lines: not a header
+
+
 def read_article(
     corpus_dir: Path, path: Path, known_hash: str | None = None
 ) -> RawArticle | Unchanged | Skipped:
@@ -186,12 +213,20 @@ def read_article(
         digest = hashlib.sha1(data + b"\x00" + sidecar).hexdigest()
         if digest == known_hash:
             return Unchanged(article_id(corpus_dir, path), digest)
-        text = _check_text(normalize_text(decode_bytes(data)))
-        overrides = _overrides(path, sidecar)
+        header, text = split_header(normalize_text(decode_bytes(data)))
+        text = _check_text(text)
+        overrides = {key: value for key in ("date", "author")
+                     if (value := header.get(key))} | _overrides(path, sidecar)
     except UnreadableArticle as exc:
         return Skipped(str(path), str(exc))
     except OSError as exc:
         return Skipped(str(path), f"không đọc được tệp ({exc.strerror or exc})")
     except UnicodeDecodeError as exc:
         return Skipped(str(path), f"không giải mã được ({exc.reason})")
-    return RawArticle(article_id(corpus_dir, path), str(path), text, digest, overrides)
+    return RawArticle(article_id(corpus_dir, path), str(path), text, digest, overrides,
+                      header.get("source") or None, _web_link(header.get("url")))
+
+
+def _web_link(url: str | None) -> str | None:
+    """A link to the original only when it is http(s) (never ``javascript:`` in a page)."""
+    return url if url and url.startswith(("http://", "https://")) and " " not in url else None

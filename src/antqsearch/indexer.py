@@ -95,6 +95,8 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
         "official": ",".join(meta.officials),
         "officials_col": VALUE_SEPARATOR.join(meta.officials).encode("utf-8"),
         "author": meta.author or "",
+        "source": raw.source or "",
+        "source_url": raw.source_url or "",
         **field_counts(f"{meta.title}\n{_meta_text(meta)}", meta.body),
     }
 

@@ -95,6 +95,8 @@ class Hit:
     score: float
     snippet_html: str
     title_html: str = ""
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ class Article:
     body_html: str
     title_html: str
     related: list[Hit] = field(default_factory=list)
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass
@@ -356,6 +360,8 @@ class SearchService:
             author=_optional(stored.get("author")),
             body_html=mark_html(stored["body"], body_spans),
             title_html=mark_html(stored["title"], title_spans),
+            source=_optional(stored.get("source")),
+            source_url=_optional(stored.get("source_url")),
             related=[_hit(fields, score, BuiltQuery())
                      for fields, score in gen.related(docnum, " ".join(syllable_terms(
                          stored["body"])))],
@@ -466,4 +472,6 @@ def _hit(stored: dict[str, Any], score: float, built: BuiltQuery) -> Hit:
         score=round(float(score or 0.0), 4),
         snippet_html=snippet_html(body, spans),
         title_html=mark_html(title, title_spans),
+        source=_optional(stored.get("source")),
+        source_url=_optional(stored.get("source_url")),
     )

@@ -298,6 +298,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "ward",
         "officials",
         "author",
+        "source",
+        "source_url",
         "body_html",
     )
     data = {key: getattr(article, key) for key in keys}
