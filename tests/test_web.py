@@ -26,6 +26,8 @@ HIT_KEYS = {
     "province",
     "officials",
     "author",
+    "source",
+    "source_url",
     "score",
     "snippet_html",
 }
@@ -178,6 +180,8 @@ def test_api_article(web_client: FlaskClient) -> None:
         "ward",
         "officials",
         "author",
+        "source",
+        "source_url",
         "body_html",
         "related",
     }
