@@ -7,14 +7,22 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from .analysis import field_counts
-from .corpus import RawArticle, Skipped, Unchanged, article_id, find_articles, read_article
+from .corpus import (
+    SIDECAR_SUFFIX,
+    RawArticle,
+    Skipped,
+    Unchanged,
+    article_id,
+    find_articles,
+    read_article,
+)
 from .metadata import ArticleMeta, apply_overrides, extract_metadata
 from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
 from .segment import _pyvi
@@ -26,12 +34,16 @@ from .store import (
     current_generation,
     new_generation,
     open_current,
+    prune,
     publish,
     read_manifest,
+    write_manifest,
 )
 
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
+# A file modified less than this long before a build is hashed again by the next one.
+STAT_SETTLE_NS = 2_000_000_000
 
 Progress = Callable[[int, int], None]
 # Loads every extractor's tables (gazetteer, titles, surnames) in the parent process.
@@ -65,13 +77,19 @@ class BuildSummary:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a build has to do, from the corpus and the current manifest."""
+    """What a build has to do, from the corpus and the current manifest.
+
+    ``failed`` holds the articles whose analysis failed before and whose content has not
+    changed since (id → ``[hash, path, reason]``): they are not analysed again.
+    """
 
     to_analyse: list[RawArticle]
     to_remove: list[str]
     hashes: dict[str, str]
     unchanged: int
     skipped: list[Skipped]
+    stats: dict[str, list[int]] = field(default_factory=dict)
+    failed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _meta_text(meta: ArticleMeta) -> str:
@@ -115,27 +133,66 @@ def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
     return meta if isinstance(meta, Skipped) else document_fields(raw, meta)
 
 
+def file_stat(path: Path) -> list[int] | None:
+    """Size and mtime of an article file and of its sidecar (-1, -1 without one); None
+    when the file cannot be stat'ed (then it is read, and the reason reported)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    try:
+        side = path.with_name(path.name[: -len(".txt")] + SIDECAR_SUFFIX).stat()
+        sidecar = [side.st_size, side.st_mtime_ns]
+    except OSError:
+        sidecar = [-1, -1]
+    return [info.st_size, info.st_mtime_ns, *sidecar]
+
+
+def _settled(stat: list[int], cutoff_ns: int) -> bool:
+    """A stat that can be trusted next time: neither file was modified within the last
+    seconds (a change in the same clock tick would keep size and mtime)."""
+    return stat[1] < cutoff_ns and stat[3] < cutoff_ns
+
+
 def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
-    """Read the corpus and compare it with the previous manifest."""
+    """Compare the corpus with the previous manifest: a file whose size and mtime (and its
+    sidecar's) are the recorded ones is not read; the others are read and hashed."""
     if not corpus_dir.is_dir():
         raise CorpusMissing(f"Không tìm thấy thư mục bài viết: {corpus_dir}")
     old = previous.hashes if previous else {}
+    old_stats = previous.stats if previous else {}
+    old_failed = previous.failed if previous else {}
+    cutoff = time.time_ns() - STAT_SETTLE_NS
     to_analyse, skipped, hashes, unchanged = [], [], {}, 0
+    stats: dict[str, list[int]] = {}
+    failed: dict[str, list[str]] = {}
     for item in find_articles(corpus_dir):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
-        result = read_article(corpus_dir, item, old.get(article_id(corpus_dir, item)))
+        doc_id = article_id(corpus_dir, item)
+        stat = file_stat(item)
+        known = old.get(doc_id) or (old_failed[doc_id][0] if doc_id in old_failed else None)
+        if stat is not None and known is not None and old_stats.get(doc_id) == stat:
+            result: RawArticle | Unchanged | Skipped = Unchanged(doc_id, known)
+        else:
+            result = read_article(corpus_dir, item, known)
         if isinstance(result, Skipped):
             skipped.append(result)
             continue
-        hashes[result.id] = result.content_hash
-        if isinstance(result, Unchanged):
+        if stat is not None and _settled(stat, cutoff):
+            stats[doc_id] = stat
+        if doc_id in old_failed and old_failed[doc_id][0] == result.content_hash:
+            failed[doc_id] = old_failed[doc_id]
+            skipped.append(Skipped(str(item), f"{old_failed[doc_id][2]} (bài chưa đổi)"))
+        elif isinstance(result, Unchanged):
+            hashes[doc_id] = result.content_hash
             unchanged += 1
         else:
+            hashes[doc_id] = result.content_hash
             to_analyse.append(result)
     to_remove = [doc_id for doc_id in old if doc_id not in hashes]
-    return Plan(to_analyse, to_remove, hashes, unchanged, skipped)
+    return Plan(to_analyse, to_remove, hashes, unchanged, skipped, stats, failed)
 
 
 def _analysed(articles: list[RawArticle], workers: int) -> Iterator[dict[str, Any] | Skipped]:
@@ -153,7 +210,7 @@ def _write(
     writer: Any,
     docs: Iterable[dict[str, Any] | Skipped],
     summary: BuildSummary,
-    total: int,
+    ids: dict[str, str],
     progress: Progress | None,
 ) -> None:
     add = writer.add_document if summary.full else writer.update_document
@@ -161,10 +218,12 @@ def _write(
         if isinstance(doc, Skipped):
             summary.skipped.append(doc)
             summary.failed.add(doc.path)
+            if not summary.full:  # an older version of the article leaves the index
+                writer.delete_by_term("id", ids[doc.path])
         else:
             add(**doc)
         if progress:
-            progress(done, total)
+            progress(done, len(ids))
 
 
 def build_index(
@@ -186,13 +245,15 @@ def build_index(
             generation = _build_generation(
                 index_dir, previous, plan, full, workers, progress, summary
             )
-            publish(
-                index_dir,
-                generation,
-                Manifest(_kept_hashes(plan, summary.failed), time.time(), ANALYSIS_VERSION),
-                previous,
-            )
+            publish(index_dir, generation, _new_manifest(plan, summary), previous)
             summary.generation = generation.name
+        elif manifest is not None and previous is not None \
+                and (manifest.stats, manifest.failed) != (plan.stats, plan.failed):
+            # Nothing to index, but files were touched: remember their new stats, so that
+            # the next build does not read them again either (no new generation).
+            write_manifest(previous, replace(manifest, stats=plan.stats, failed=plan.failed))
+        if summary.generation is None and previous is not None:
+            prune(index_dir, keep={previous})  # generations whose last reader has gone
         summary.total = len(plan.hashes) - len(summary.failed)
         summary.seconds = time.monotonic() - started
         return summary
@@ -222,10 +283,16 @@ def _summary_of(plan: Plan, manifest: Manifest | None, full: bool) -> BuildSumma
     )
 
 
-def _kept_hashes(plan: Plan, failed: set[str]) -> dict[str, str]:
-    """Hashes for the manifest, without the articles whose analysis failed (retried later)."""
-    paths = {a.id: a.path for a in plan.to_analyse}
-    return {i: h for i, h in plan.hashes.items() if paths.get(i) not in failed}
+def _new_manifest(plan: Plan, summary: BuildSummary) -> Manifest:
+    """The manifest of a new generation: the articles whose analysis failed are kept apart
+    with their content hash and reason (not analysed again until they change)."""
+    reasons = {s.path: s.reason for s in summary.skipped}
+    failed = dict(plan.failed)
+    for article in plan.to_analyse:
+        if article.path in summary.failed:
+            failed[article.id] = [article.content_hash, article.path, reasons[article.path]]
+    hashes = {i: h for i, h in plan.hashes.items() if i not in failed}
+    return Manifest(hashes, time.time(), ANALYSIS_VERSION, plan.stats, failed)
 
 
 def _build_generation(
@@ -241,14 +308,17 @@ def _build_generation(
     if full or previous is None:
         index = whoosh_index.create_in(str(generation), build_schema())
     else:
-        shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks)
+        # Segment files are never changed once written (deletions live in the table of
+        # contents), so the new generation starts as hard links to the previous one's.
+        shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks,
+                        copy_function=_link_or_copy)
         index = whoosh_index.open_dir(str(generation))
     writer = CountedWriter(index, limitmb=256)
     try:
         for doc_id in plan.to_remove:
             writer.delete_by_term("id", doc_id)
         docs = _analysed(plan.to_analyse, workers or os.cpu_count() or 1)
-        _write(writer, docs, summary, len(plan.to_analyse), progress)
+        _write(writer, docs, summary, {a.path: a.id for a in plan.to_analyse}, progress)
         writer.commit(optimize=full)
     except BaseException:
         writer.cancel()
@@ -258,4 +328,11 @@ def _build_generation(
 
 
 def _skip_locks(_directory: str, names: list[str]) -> list[str]:
-    return [n for n in names if n.endswith(".lock") or n == "manifest.json"]
+    return [n for n in names if n.endswith((".lock", ".tmp")) or n == "manifest.json"]
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)

@@ -23,7 +23,14 @@ from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
 from .schema import ANALYSIS_VERSION
 from .snippets import mark_html, match_spans, snippet_html
-from .store import CURRENT, IndexNotReady, current_generation, open_current, read_manifest
+from .store import (
+    CURRENT,
+    IndexNotReady,
+    ReaderLease,
+    current_generation,
+    open_leased,
+    read_manifest,
+)
 from .suggest import Vocabulary, suggest
 from .text import syllable_terms
 
@@ -219,12 +226,17 @@ def _date_rank(reader: Any) -> np.ndarray:
 
 
 def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
-    path, index = open_current(index_dir)
+    path, index, lease = open_leased(index_dir)
     manifest = read_manifest(path)
     if manifest is None or manifest.analysis_version != ANALYSIS_VERSION:
+        lease.release()
         raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
                             "hãy chạy 'antqsearch index --full'.")
-    searcher = index.searcher()
+    try:
+        searcher = index.searcher()
+    except BaseException:
+        lease.release()
+        raise
     try:
         reader = searcher.reader()
         generation = _Generation(
@@ -234,11 +246,18 @@ def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
         )
     except BaseException:
         searcher.close()
+        lease.release()
         raise
     # The segment files stay open while the generation is in use (no mmap, see store.py):
-    # closed when the last request holding it lets it go.
-    weakref.finalize(generation, searcher.close)
+    # closed when the last request holding it lets it go; then the lease is released and
+    # the generation removed if a newer one replaced it and no other process reads it.
+    weakref.finalize(generation, _release, searcher, lease, index_dir)
     return generation
+
+
+def _release(searcher: Any, lease: ReaderLease, index_dir: Path) -> None:
+    searcher.close()
+    lease.release(index_dir)
 
 
 def _optional(value: Any) -> Any:
