@@ -8,7 +8,7 @@ PORT ?= 8000
 export ANTQ_CORPUS_DIR ?= corpus
 export ANTQ_INDEX_DIR ?= index
 
-.PHONY: run test install chromium index lint eval bench bench-quick screenshots clean
+.PHONY: run test install chromium index lint eval eval-metadata bench bench-quick screenshots clean
 
 run: install ## Install, build the index if it is missing, serve on localhost
 	@test -f $(ANTQ_INDEX_DIR)/CURRENT || $(BIN)/antqsearch index
@@ -41,6 +41,9 @@ lint: install
 
 eval: install ## Ranking quality on XQuAD-vi, with and without diacritics, vs BM25
 	$(BIN)/python bench/relevance.py --both
+
+eval-metadata: install ## Year precision/coverage on dated news; seeds; a real-news sample
+	$(BIN)/python bench/metadata.py
 
 bench: install ## Speed: 10k synthetic articles, ours vs pyvi floor vs SQLite FTS5
 	$(BIN)/python bench/speed.py --articles 10000
