@@ -139,6 +139,8 @@ def _print_summary(summary: BuildSummary) -> None:
         )
     for skipped in summary.skipped:
         click.secho(f"  bỏ qua {skipped.path}: {skipped.reason}", fg="yellow", err=True)
+    for warning in summary.warnings:
+        click.secho(f"  cảnh báo {warning}", fg="yellow", err=True)
 
 
 def _service(index: Path | None) -> SearchService:
@@ -244,6 +246,8 @@ def _print_check_row(row: dict[str, Any]) -> None:
         f"{row['id']} | {row['title'][:70]} | {row['date'] or '—'} | "
         f"{row['province'] or '—'} | {officials} | {row['author'] or '—'}{missing}"
     )
+    for warning in row.get("warnings", ()):
+        click.secho(f"    cảnh báo: {warning}", fg="yellow")
 
 
 @main.command()

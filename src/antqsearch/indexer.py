@@ -46,6 +46,8 @@ PARALLEL_THRESHOLD = 40
 STAT_SETTLE_NS = 2_000_000_000
 
 Progress = Callable[[int, int], None]
+# Not a Whoosh field: the metadata the extractor dropped (impossible dates), for the summary.
+WARNINGS_KEY = "_warnings"
 # Loads every extractor's tables (gazetteer, titles, surnames) in the parent process.
 WARM_UP_TEXT = "Tin bài\n\nSáng 19-8, xã Kim Quan, huyện Yên Sơn tổ chức ngày hội. " \
     "Phó Chủ tịch UBND tỉnh Nguyễn Văn An dự.\n\nMinh Anh"
@@ -64,6 +66,7 @@ class BuildSummary:
     removed: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "PATH: dòng N: …" (article indexed)
     failed: set[str] = field(default_factory=set)  # paths read but not analysable
     seconds: float = 0.0
     total: int = 0
@@ -115,6 +118,7 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
         "author": meta.author or "",
         "source": raw.source or "",
         "source_url": raw.source_url or "",
+        WARNINGS_KEY: [f"{raw.path}: {w}" for w in meta.warnings],
         **field_counts(f"{meta.title}\n{_meta_text(meta)}", meta.body),
     }
 
@@ -221,6 +225,7 @@ def _write(
             if not summary.full:  # an older version of the article leaves the index
                 writer.delete_by_term("id", ids[doc.path])
         else:
+            summary.warnings += doc.pop(WARNINGS_KEY, [])
             add(**doc)
         if progress:
             progress(done, len(ids))

@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from antqsearch.datafiles import data_lines
+from antqsearch.dates import (
+    OPENING_CHARS,
+    day_in_month,
+    impossible_opening_date,
+    iso,
+    opening_date,
+    plausible,
+)
 from antqsearch.gazetteer import place_key, province_names, resolve_places
 from antqsearch.officials import find_officials
 
@@ -33,12 +41,14 @@ class ArticleMeta:
     ward: str | None
     officials: tuple[str, ...]
     author: str | None
+    warnings: tuple[str, ...] = ()  # metadata dropped as impossible: "dòng 3: …"
 
 
 _TITLE_MAX = 120
 _SHORT_LINE = 100  # date lines and site junk lines are short
-_LEAD_CHARS = 1500
-_MARKER_RE = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)\s*", re.IGNORECASE)
+_MARKER_RE = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])\s*", re.IGNORECASE)
+# A "date" line that is not a marker: "date 2023-13-45", "date: 20/3/0218", "date hôm qua".
+_BROKEN_MARKER_RE = re.compile(r"^\s*date\b\s*:?\s*(\S+)\s*", re.IGNORECASE)
 _DATE = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
 _TIME = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:AM|PM|SA|CH))?"
 _DATE_LINE_RE = re.compile(
@@ -47,17 +57,6 @@ _DATE_LINE_RE = re.compile(
     rf"(?P<t2>\s*[-,|]?\s*{_TIME})?\s*(?:\(?\s*GMT\s*[+-]\s*\d+\s*\)?)?\s*$",
     re.IGNORECASE,
 )
-_DAY_MONTH_RE = re.compile(
-    r"(?<!\w)(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:(?:nay|qua|thứ\s+\w+|chủ\s+nhật),?\s+)?"
-    r"(?:ngày\s+)?"
-    r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/])",
-    re.IGNORECASE,
-)
-_MONTH_YEAR_RE = re.compile(
-    r"(?<!\w)tháng\s+(\d{1,2})\s*(?:[/.-]|\s+năm\s+)\s*((?:19|20)\d{2})(?!\d)", re.IGNORECASE
-)
-_YEAR_RE = re.compile(r"(?<![\w/.-])((?:19|20)\d{2})(?![\w/])")
-_NAMED_YEAR_RE = re.compile(r"(?<!\w)năm\s+((?:19|20)\d{2})(?!\d)", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"([.!?…])[\"”’)]*\s+(?=[\"“‘(]?[^\W\d_])")
 _BYLINE_RE = re.compile(
     r"^(?:thực hiện|bài(?: và| ,|,)? ảnh|bài|tin(?: và|,)? ảnh|tin|ảnh|nhóm thực hiện|"
@@ -84,8 +83,12 @@ class _Layout:
     title: str
     body: str
     source: str  # the headline line (if any) and the body: where places and people are found
-    marker: tuple[int, int, int | None] | None
-    datelines: tuple[re.Match[str], ...]
+    marker: _Marker | None
+    datelines: tuple[tuple[int, re.Match[str]], ...]  # (line number, match)
+    warnings: tuple[str, ...] = ()
+
+
+_Marker = tuple[int, int, int | None]
 
 
 def _split_tail(lines: list[str]) -> list[str]:
@@ -97,13 +100,24 @@ def _split_tail(lines: list[str]) -> list[str]:
     return lines
 
 
-def _marker(line: str) -> tuple[tuple[int, int, int | None] | None, str]:
-    """A leading "date 2023-08" marker of the line, and the rest of the line."""
+def _marker(
+    line: str, number: int, today: datetime.date
+) -> tuple[_Marker | None, str, str | None]:
+    """A leading "date 2023-08" marker of the line, the rest of the line, and a warning when
+    the line starts with a "date" that is not a real date (dropped, never the article)."""
     match = _MARKER_RE.match(line)
-    if not match:
-        return None, line
-    year, month, day = match.groups()
-    return (int(year), int(month), int(day) if day else None), line[match.end() :]
+    if match:
+        year, month, day = match.groups()
+        found = (int(year), int(month), int(day) if day else None)
+        if plausible(iso(*found), today):
+            return found, line[match.end() :], None
+        value, rest = match.group().strip(), line[match.end() :]
+    else:
+        broken = _BROKEN_MARKER_RE.match(line)
+        if not broken or not any(c.isdigit() for c in broken.group(1)):
+            return None, line, None
+        value, rest = broken.group().strip(), line[broken.end() :]
+    return None, rest, f"dòng {number}: dòng ngày {value!r} không phải một ngày có thật, bỏ qua"
 
 
 def _is_paragraph(line: str) -> bool:
@@ -116,33 +130,40 @@ def _is_paragraph(line: str) -> bool:
     )
 
 
-def _layout(text: str) -> _Layout:
+def _layout(text: str, today: datetime.date) -> _Layout:
     """Find the headline, the date lines and the body of an article."""
     junk = _line_patterns("meta_junk_lines.txt", whole_line=True)
     kept: list[str] = []
     title_index: int | None = None
     marker = None
-    before: list[re.Match[str]] = []
-    after: list[re.Match[str]] = []
-    for raw in _split_tail(text.split("\n")):
-        found, line = _marker(raw) if title_index is None else (None, raw)
+    warnings: list[str] = []
+    before: list[tuple[int, re.Match[str]]] = []
+    after: list[tuple[int, re.Match[str]]] = []
+    for number, raw in enumerate(_split_tail(text.split("\n")), start=1):
+        found, line, warning = (
+            _marker(raw, number, today) if title_index is None else (None, raw, None)
+        )
         marker = marker or found
+        warnings += [warning] if warning else []
         date_line = _DATE_LINE_RE.match(line) if len(line) <= _SHORT_LINE else None
         if date_line:
-            (before if title_index is None else after).append(date_line)
-        elif not (len(line) <= _SHORT_LINE and junk.match(line)) and (line.strip() or not found):
+            (before if title_index is None else after).append((number, date_line))
+        elif not (len(line) <= _SHORT_LINE and junk.match(line)) and (
+            line.strip() or not (found or warning)
+        ):
             if title_index is None and line.strip():
                 title_index = len(kept)
             kept.append(line)
-    stamped = [m for m in before if m.group("t1") or m.group("t2")]  # a banner has no time
-    return _assemble(kept, title_index, marker, tuple(after or stamped[:1]))
+    stamped = [m for m in before if m[1].group("t1") or m[1].group("t2")]  # a banner: no time
+    layout = _assemble(kept, title_index, marker, tuple(after or stamped[:1]))
+    return dataclasses.replace(layout, warnings=tuple(warnings))
 
 
 def _assemble(
     kept: list[str],
     title_index: int | None,
-    marker: tuple[int, int, int | None] | None,
-    datelines: tuple[re.Match[str], ...],
+    marker: _Marker | None,
+    datelines: tuple[tuple[int, re.Match[str]], ...],
 ) -> _Layout:
     if title_index is None:
         return _Layout("", "", "", marker, datelines)
@@ -202,64 +223,35 @@ def _derive_title(paragraph: str) -> str:
 # ---------------------------------------------------------------------------- dates
 
 
-def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    """ISO date at the precision known, or None when the parts are not a real date.
-
-    >>> _iso(2023, 7, 19), _iso(2023, 8), _iso(2023), _iso(2023, 2, 30)
-    ('2023-07-19', '2023-08', '2023', None)
-    """
-    try:
-        datetime.date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
+def _dateline_date(layout: _Layout, today: datetime.date) -> tuple[str | None, list[str]]:
+    """The first dateline that is a real date; a warning for each one that is not."""
+    warnings: list[str] = []
+    for number, line in layout.datelines:
+        date = iso(int(line["y"]), int(line["m"]), int(line["d"]))
+        if plausible(date, today):
+            return date, warnings
+        value = line.group().strip()
+        warnings.append(f"dòng {number}: ngày {value!r} không phải một ngày có thật, bỏ qua")
+    return None, warnings
 
 
-def _festival_year(text: str) -> int | None:
-    """The year the text is about: the most cited "năm YYYY", else any year (ties → latest)."""
-    counts: dict[int, int] = {}
-    for match in _NAMED_YEAR_RE.finditer(text):
-        counts[int(match.group(1))] = counts.get(int(match.group(1)), 0) + 1
-    if not counts:
-        for match in _YEAR_RE.finditer(text):
-            counts[int(match.group(1))] = counts.get(int(match.group(1)), 0) + 1
-    if not counts:
-        return None
-    return max(counts, key=lambda year: (counts[year], year))
-
-
-def _day_of_month(text: str, year: int, month: int) -> int | None:
-    """The day of a "sáng 10-8"-style mention in the given month, if any."""
-    for match in _DAY_MONTH_RE.finditer(text[: _LEAD_CHARS * 4]):
-        if int(match.group(2)) == month and match.group(3) in (None, str(year)):
-            if _iso(year, month, int(match.group(1))):
-                return int(match.group(1))
-    return None
-
-
-def _article_date(layout: _Layout) -> str | None:
-    """The article's own date: dateline, "date" marker, "Sáng 19-7" + year, month, year."""
-    for line in layout.datelines:
-        date = _iso(int(line["y"]), int(line["m"]), int(line["d"]))
-        if date:
-            return date
-    text = f"{layout.title}\n{layout.body}"
+def _article_date(layout: _Layout, today: datetime.date) -> tuple[str | None, list[str]]:
+    """The article's own date (dateline, "date" marker, event date in the opening with the
+    year of its context, or that year alone), and warnings for dates dropped as impossible."""
+    date, warnings = _dateline_date(layout, today)
+    if date:
+        return date, warnings
+    text = layout.source  # the headline, if there is one, and the body
     if layout.marker:
         year, month, day = layout.marker
-        return _iso(year, month, day or _day_of_month(text, year, month)) or _iso(year)
-    lead = text[:_LEAD_CHARS]
-    for match in _DAY_MONTH_RE.finditer(lead):
-        day_text, month_text, year_text = match.groups()
-        known = int(year_text) if year_text else _festival_year(text)
-        if known and _iso(known, int(month_text), int(day_text)):
-            return _iso(known, int(month_text), int(day_text))
-    month_year = _MONTH_YEAR_RE.search(lead)
-    if month_year and _iso(int(month_year.group(2)), int(month_year.group(1))):
-        return _iso(int(month_year.group(2)), int(month_year.group(1)))
-    festival = _festival_year(text)
-    return _iso(festival) if festival else None
+        return iso(year, month, day or day_in_month(text, year, month)) or iso(year), warnings
+    opening_end = len(layout.source) - len(layout.body) + OPENING_CHARS
+    impossible = impossible_opening_date(text, opening_end, today)
+    if impossible:
+        line = layout.source.count("\n", 0, max(0, layout.source.find(impossible))) + 1
+        warnings.append(f"đoạn đầu, dòng {line}: ngày {impossible!r} không phải một ngày có "
+                        "thật, bỏ qua")
+    return opening_date(text, opening_end, today), warnings
 
 
 # ---------------------------------------------------------------------------- author
@@ -291,10 +283,12 @@ def find_author(body: str) -> str | None:
 # ---------------------------------------------------------------------------- public API
 
 
-def extract_metadata(text: str) -> ArticleMeta:
-    """Every metadata field of an article (text already normalised by ``normalize_text``)."""
-    layout = _layout(text)
-    date = _article_date(layout)
+def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMeta:
+    """Every metadata field of an article (text already normalised by ``normalize_text``);
+    no date after ``today``'s year (the clock's date when not given)."""
+    today = today or datetime.date.today()
+    layout = _layout(text, today)
+    date, warnings = _article_date(layout, today)
     place = resolve_places(layout.source)
     return ArticleMeta(
         title=layout.title,
@@ -306,6 +300,7 @@ def extract_metadata(text: str) -> ArticleMeta:
         ward=place.ward if place else None,
         officials=find_officials(layout.source),
         author=find_author(layout.body),
+        warnings=layout.warnings + tuple(warnings),
     )
 
 
@@ -364,7 +359,7 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
         year = int(date[:4]) if isinstance(date, str) else None
     elif "year" in changes and "date" not in changes and isinstance(date, str) \
             and date[:4] != str(year):
-        date = _iso(year) if isinstance(year, int) and year > 0 else None
+        date = iso(year) if isinstance(year, int) and year > 0 else None
     elif isinstance(date, str) and date[:4] != str(year):
         raise ValueError(f"date {date!r} và year {year!r} không khớp nhau (inconsistent)")
     if isinstance(date, str) and not _valid_iso(date):
@@ -375,4 +370,4 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
 
 def _valid_iso(date: str) -> bool:
     parts = [int(p) for p in date.split("-")]
-    return _iso(*parts) == date
+    return iso(*parts) == date

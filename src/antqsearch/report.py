@@ -30,6 +30,7 @@ def check_article(corpus_dir: Path, path: Path) -> dict[str, Any]:
         "ward": meta.ward,
         "officials": list(meta.officials),
         "author": meta.author,
+        "warnings": list(meta.warnings),
     }
     row["missing"] = [name for name in CHECKED_FIELDS if not row[name]]
     return row

@@ -1,0 +1,226 @@
+"""An article's own date, from date evidence only.
+
+The evidence, strongest first: a date line or dateline, a ``date 2023-08`` marker, an event
+date in the opening ("Sáng 19-7", "Ngày 1/10") with the year of the surrounding date
+context. A year mentioned as history ("vào năm 2015", "từ năm 2010"), comparison ("so với
+cùng kỳ năm 2019"), plan ("đến năm 2030") or range ("giai đoạn 2021-2025") is never the
+article's year; a year later than a year the text reports as past cannot be it either, and
+none is after the current year. No year is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+EARLIEST_YEAR = 1900
+OPENING_CHARS = 600  # of the body, after the title: where the event date is told
+_SAME_SENTENCE = 300
+
+_YEAR_RE = re.compile(r"(?<![\d,x×])((?:1[89]|20|21)\d{2})(?![\d×x]|/[A-ZĐ])")
+_RANGE_AFTER_RE = re.compile(r"\s*[-–]\s*(?:19|20)?\d{2}(?!\d)")
+_RANGE_BEFORE_RE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*$")
+_COMPARISON_RE = re.compile(r"(?:so với|cùng kỳ|hơn|gấp|như)\s+(?:\S+\s+){0,3}$", re.I)
+_PAST_RE = re.compile(
+    r"(?:vào|từ|những|các|sinh|hồi|trước|cuối|của|kể từ|nhiệm kỳ|khóa|mùa|năm học|đó,|với|"
+    r"luật|nghị định|thông tư|lần|số|ngoái)\s+(?:năm\s+)?$",
+    re.I,
+)
+_PLAN_RE = re.compile(
+    r"(?<!tính )(?:đến|tới|sau|tầm nhìn|giai đoạn|mục tiêu|kế hoạch|dự kiến|vào khoảng)"
+    r"\s+(?:năm\s+)?$",
+    re.I,
+)
+# A day or month with its year, a quarter, "năm nay (2021)": the year of a dated thing.
+_DATED_KINDS = (
+    ("day", re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*$")),
+    ("month", re.compile(r"tháng\s+\d{1,2}\s*(?:[/.-]|,|\s+năm)\s*$", re.I)),
+    ("quarter", re.compile(r"(?:quý\s+(?:\d|I{1,3}|IV|0\d)|Q[1-4])\s*[/.-]?\s*(?:năm\s+)?$", re.I)),
+    ("this_year", re.compile(r"năm\s+nay\s*\(\s*$", re.I)),
+)
+# A year named as such: "trong năm 2021", "năm 2023", "Vietnam Expo 2021".
+_YEAR_KINDS = (
+    ("during", re.compile(r"(?:trong|đầu|nửa đầu|hết|bước sang|sang|tính đến)\s+năm\s+$", re.I)),
+    ("named", re.compile(r"năm\s+$", re.I)),
+    ("edition", re.compile(r"[A-ZĐ][\w&”\"]*\s+$")),
+)
+_YEAR_LEVEL = frozenset({"quarter", "this_year", "during", "named", "edition"})
+# The current period: "6 tháng đầu năm 2024", "quý I/2021", "trong tháng 8.2022".
+_PERIOD_RE = re.compile(
+    r"(?:\d+\s+tháng\s+(?:đầu|cuối)\s+năm|quý\s+(?:\d|I{1,3}|IV|0\d)\s*[/.-]?\s*(?:năm)?"
+    r"|năm\s+nay\s*\(?|trong\s+tháng\s+\d{1,2}\s*[/.-])\s*$",
+    re.I,
+)
+_EVENT_DATE_RE = re.compile(
+    r"(?<!\w)(?:(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)\s+(?:(?:nay|qua|thứ\s+\w+|chủ\s+nhật),?\s+)?"
+    r"(?:ngày\s+)?|\(\s*)"
+    r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?(?![\d/])",
+    re.I,
+)
+_MONTH_YEAR_RE = re.compile(
+    r"(?<!\w)tháng\s+(\d{1,2})\s*(?:[/.-]|\s+năm\s+)\s*(\d{4})(?!\d)", re.I
+)
+
+
+@dataclass(frozen=True)
+class YearMention:
+    """A year in the text, what kind of mention it is, and where."""
+
+    year: int
+    kind: str  # a dated or year kind, "bare", or "past", "plan", "range" (not the article's)
+    start: int
+
+
+def iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO date at the precision known, or None when the parts are not a real date.
+
+    >>> iso(2023, 7, 19), iso(2023, 8), iso(2023), iso(2023, 2, 30), iso(218, 3, 20)
+    ('2023-07-19', '2023-08', '2023', None, None)
+    """
+    if year < EARLIEST_YEAR:
+        return None
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def plausible(date: str | None, today: datetime.date) -> bool:
+    """A real date (``iso`` gives None otherwise), not after today's year."""
+    return date is not None and int(date[:4]) <= today.year
+
+
+def _kind(text: str, start: int, end: int) -> str:
+    before = text[max(0, start - 45) : start]
+    if _RANGE_AFTER_RE.match(text, end) or _RANGE_BEFORE_RE.search(before):
+        return "range"
+    if _COMPARISON_RE.search(before[-25:]):
+        return "past"
+    for kind, pattern in _DATED_KINDS:
+        if pattern.search(before):
+            return kind
+    if _PLAN_RE.search(before):
+        return "plan"
+    if _PAST_RE.search(before):
+        return "past"
+    for kind, pattern in _YEAR_KINDS:
+        if pattern.search(before):
+            return kind
+    return "bare"
+
+
+def year_mentions(text: str) -> Iterator[YearMention]:
+    """Every year of the text with its kind.
+
+    >>> text = "Năm 2021 tăng so với cùng kỳ năm 2019, đạt mục tiêu đến năm 2030; vào năm 1975."
+    >>> [(m.year, m.kind) for m in year_mentions(text)]
+    [(2021, 'named'), (2019, 'past'), (2030, 'plan'), (1975, 'past')]
+    >>> [m.kind for m in year_mentions("giai đoạn 2016-2020")]
+    ['range', 'range']
+    """
+    for match in _YEAR_RE.finditer(text):
+        yield YearMention(int(match.group(1)), _kind(text, match.start(), match.end()),
+                          match.start())
+
+
+def context_year(text: str, opening_end: int, today: datetime.date) -> int | None:
+    """The year the text is dated in, when the evidence agrees; else None.
+
+    The candidate is the latest year of a dated or named mention (never past, plan or
+    range, never after today's year); no mention of a later year may report it as past. It
+    is taken when it is named again besides a mention in the title or opening, when two
+    kinds of mention agree on it three times, or when the opening names it as the current
+    period ("6 tháng đầu năm 2024", "quý I/2021").
+    """
+    evidence: dict[int, list[YearMention]] = defaultdict(list)
+    latest = 0
+    for mention in year_mentions(text):
+        if mention.year > today.year or mention.kind in ("plan", "range"):
+            continue
+        latest = max(latest, mention.year)
+        if mention.kind != "past":
+            evidence[mention.year].append(mention)
+    if not evidence or max(evidence) < latest:
+        return None
+    year = max(evidence)
+    found = evidence[year]
+    early = {m.kind for m in found if m.start < opening_end}
+    kinds = {m.kind for m in found if m.kind != "bare"}
+    if (len(found) >= 2 and early & _YEAR_LEVEL) or (len(kinds) >= 2 and len(found) >= 3):
+        return year
+    for mention in found:
+        before = text[max(0, mention.start - 30) : mention.start]
+        if mention.start < opening_end and _PERIOD_RE.search(before):
+            return year
+    return None
+
+
+def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
+    """The year is named (as a year) in the sentence that tells the event date."""
+    for mention in year_mentions(text[event.end() : event.end() + _SAME_SENTENCE]):
+        gap = text[event.end() : event.end() + mention.start]
+        if "\n" in gap:
+            return False
+        if mention.year == year and mention.kind in _YEAR_LEVEL:
+            return True
+    return False
+
+
+def impossible_opening_date(text: str, opening_end: int, today: datetime.date) -> str | None:
+    """An event date of the opening that cannot be one ("ngày 20/3/0218"), as written."""
+    event = _EVENT_DATE_RE.search(text, 0, opening_end)
+    if event and event.group(3):
+        day, month, year = (int(event.group(i)) for i in (1, 2, 3))
+        if not plausible(iso(year, month, day), today):
+            return event.group().strip()
+    return None
+
+
+def _leads(text: str, event: re.Match[str]) -> bool:
+    """The event date opens a paragraph: "Ngày 25/8/2024, phường …" (a dateline's place)."""
+    start = text.rfind("\n", 0, event.start()) + 1
+    return not text[start : event.start()].strip()
+
+
+def opening_date(text: str, opening_end: int, today: datetime.date) -> str | None:
+    """The date of the event told in the opening, with its year from the text's context.
+
+    >>> opening_date("Sáng 19-7, thị trấn tổ chức ngày hội năm 2023.", 400,
+    ...              datetime.date(2026, 1, 1))
+    '2023-07-19'
+    """
+    year = context_year(text, opening_end, today)
+    event = _EVENT_DATE_RE.search(text, 0, opening_end)
+    if event and event.group(3) and (year == int(event.group(3)) or _leads(text, event)):
+        told = iso(int(event.group(3)), int(event.group(2)), int(event.group(1)))
+        if plausible(told, today):
+            return told
+    if event and not event.group(3):
+        day, month = int(event.group(1)), int(event.group(2))
+        if year is None:
+            named = [m.year for m in year_mentions(text[: opening_end + _SAME_SENTENCE])
+                     if m.kind in _YEAR_LEVEL and m.year <= today.year]
+            year = next((y for y in named if _same_sentence_year(text, event, y)), None)
+        if year is not None:
+            return iso(year, month, day) or iso(year)
+    if year is None:
+        return None
+    month_year = _MONTH_YEAR_RE.search(text, 0, opening_end)
+    if month_year and int(month_year.group(2)) == year:
+        return iso(year, int(month_year.group(1))) or iso(year)
+    return iso(year)
+
+
+def day_in_month(text: str, year: int, month: int) -> int | None:
+    """The day of a "sáng 10-8"-style mention in the given month, if any."""
+    for match in _EVENT_DATE_RE.finditer(text[: OPENING_CHARS * 15]):
+        if int(match.group(2)) == month and match.group(3) in (None, str(year)):
+            if iso(year, month, int(match.group(1))):
+                return int(match.group(1))
+    return None

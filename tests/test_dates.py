@@ -1,0 +1,102 @@
+"""Dates from date evidence only, and nothing lost for a bad date (made-up articles)."""
+
+from __future__ import annotations
+
+import datetime
+import doctest
+from pathlib import Path
+
+import pytest
+
+from antqsearch import dates
+from antqsearch.indexer import build_index
+from antqsearch.metadata import extract_metadata
+from antqsearch.report import check_corpus
+from antqsearch.search import SearchRequest, SearchService
+from antqsearch.text import normalize_text
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+def _meta(text: str, today: datetime.date = TODAY) -> tuple[str | None, tuple[str, ...]]:
+    meta = extract_metadata(normalize_text(text), today=today)
+    assert meta.year == (int(meta.date[:4]) if meta.date else None)
+    return meta.date, meta.warnings
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(dates).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A comparison year is not the article's: the budget year is.
+        ("Ngân sách xã tăng\n\nNgày 1/10, HĐND xã thông qua dự toán năm 2020, giảm 5% so với "
+         "cùng kỳ năm 2019. Dự toán năm 2020 ưu tiên đường giao thông.", "2020-10-01"),
+        # A plan ("đến năm 2030") and history ("vào năm 1998") are never the year.
+        ("Quy hoạch vùng\n\nTỉnh đặt mục tiêu đến năm 2030 có 50 xã nông thôn mới. Vào năm "
+         "1998, tỉnh mới có hai xã.", None),
+        # One year named in passing, with nothing to agree with it: no year.
+        ("Cây cầu mới\n\nCây cầu được khởi công năm 2019 và nay đã thông xe.", None),
+        # A year later than the current one is never given.
+        ("Kế hoạch dài hạn\n\nNăm 2097, thành phố sẽ có tàu điện. Năm 2097 là mốc lớn.", None),
+        # "Sáng 19-7" with the year of its sentence.
+        ("Ngày hội ở xã\n\nSáng 19-7, xã Tân Lập tổ chức Ngày hội toàn dân bảo vệ an ninh Tổ "
+         "quốc năm 2023.", "2023-07-19"),
+        # The current period in the opening.
+        ("Tình hình an ninh\n\nTrong 6 tháng đầu năm 2024, tình hình an ninh trật tự ổn định; "
+         "các vụ việc giảm.", "2024"),
+        # A paragraph opened by a full date, as a dateline.
+        ("Ra mắt mô hình\n\nNgày 25/8/2024, phường An Bình ra mắt mô hình camera.", "2024-08-25"),
+    ],
+)
+def test_year_from_date_evidence_only(text: str, expected: str | None) -> None:
+    assert _meta(text)[0] == expected
+
+
+def test_no_year_after_today_is_taken_from_the_clock_given() -> None:
+    text = "Ngày hội\n\nNgày 20/8/2027, xã Kim Sơn tổ chức ngày hội năm 2027."
+    assert _meta(text, datetime.date(2026, 1, 1))[0] is None
+    assert _meta(text, datetime.date(2027, 9, 1))[0] == "2027-08-20"
+
+
+BROKEN = {
+    "impossible year in the opening": (
+        "Ngày hội ở xã Yên Lạc\n\nNgày 20/3/0218, xã Yên Lạc tổ chức ngày hội.", "20/3/0218"),
+    "year after today in the opening": (
+        "Ngày hội ở xã Yên Lạc\n\nNgày 20/3/2097, xã Yên Lạc tổ chức ngày hội.", "20/3/2097"),
+    "date line with a month 13": (
+        "date 2023-13\nNgày hội ở xã Yên Lạc\n\nXã Yên Lạc tổ chức ngày hội.", "2023-13"),
+    "date line with year 0218": (
+        "date 0218-03-20\nNgày hội ở xã Yên Lạc\n\nXã Yên Lạc tổ chức ngày hội.", "0218-03-20"),
+    "date line not in ISO form": (
+        "date: 20/3/2023\nNgày hội ở xã Yên Lạc\n\nXã Yên Lạc tổ chức ngày hội.", "20/3/2023"),
+    "dateline of a day that does not exist": (
+        "Ngày hội ở xã Yên Lạc\nThứ Hai 31/02/2023 10:11\n\nXã Yên Lạc tổ chức ngày hội.",
+        "31/02/2023"),
+}
+
+
+@pytest.mark.parametrize(("text", "value"), BROKEN.values(), ids=BROKEN.keys())
+def test_impossible_dates_are_dropped_with_a_warning(text: str, value: str) -> None:
+    date, warnings = _meta(text)
+    assert date is None
+    assert len(warnings) == 1 and value in warnings[0] and "dòng" in warnings[0]
+    meta = extract_metadata(normalize_text(text), today=TODAY)
+    assert meta.title == "Ngày hội ở xã Yên Lạc" and "date" not in meta.body
+
+
+def test_no_article_is_lost_for_a_date(tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for number, (text, _) in enumerate(BROKEN.values()):
+        (corpus / f"bai{number}.txt").write_text(text, encoding="utf-8")
+    summary = build_index(corpus, index)
+    assert summary.skipped == [] and summary.total == len(BROKEN)
+    assert len(summary.warnings) == len(BROKEN)
+    assert all(str(corpus) in w and "dòng" in w for w in summary.warnings)
+    assert all("tệp sửa siêu dữ liệu" not in w for w in summary.warnings)
+    assert SearchService(index).search(SearchRequest("Yên Lạc")).total == len(BROKEN)
+    rows = check_corpus(corpus)
+    assert all(len(row["warnings"]) == 1 and "skipped" not in row for row in rows)
