@@ -8,6 +8,7 @@ Reading never raises for a bad file: it returns a :class:`Skipped` with the reas
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import real_date
 from .text import normalize_text
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -45,6 +47,7 @@ class RawArticle:
     overrides: dict[str, object] = field(default_factory=dict)
     source: str | None = None
     source_url: str | None = None
+    warnings: tuple[str, ...] = ()  # header values dropped, "dòng N: …" (article indexed)
 
 
 @dataclass(frozen=True)
@@ -213,10 +216,11 @@ def read_article(
         digest = hashlib.sha1(data + b"\x00" + sidecar).hexdigest()
         if digest == known_hash:
             return Unchanged(article_id(corpus_dir, path), digest)
-        header, text = split_header(normalize_text(decode_bytes(data)))
+        whole = normalize_text(decode_bytes(data))
+        header, text = split_header(whole)
         text = _check_text(text)
-        overrides = {key: value for key in ("date", "author")
-                     if (value := header.get(key))} | _overrides(path, sidecar)
+        fixes, warnings = _header_overrides(header, whole)
+        overrides = fixes | _overrides(path, sidecar)
     except UnreadableArticle as exc:
         return Skipped(str(path), str(exc))
     except OSError as exc:
@@ -224,7 +228,24 @@ def read_article(
     except UnicodeDecodeError as exc:
         return Skipped(str(path), f"không giải mã được ({exc.reason})")
     return RawArticle(article_id(corpus_dir, path), str(path), text, digest, overrides,
-                      header.get("source") or None, _web_link(header.get("url")))
+                      header.get("source") or None, _web_link(header.get("url")), warnings)
+
+
+def _header_overrides(
+    header: dict[str, str], text: str
+) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The header's date and author as corrections; a ``date:`` line that is not a real date
+    costs the date, not the article: it is dropped with a warning naming the line."""
+    fixes: dict[str, object] = {key: value for key in ("date", "author")
+                                if (value := header.get(key))}
+    date = header.get("date")
+    if not date or real_date(date, datetime.date.today()):
+        return fixes, ()
+    del fixes["date"]
+    lines = text.split("\n")
+    number = next((i for i, line in enumerate(lines, 1) if line.startswith("date:")), 1)
+    return fixes, (f"dòng {number}: dòng {lines[number - 1][:60]!r} không phải một ngày có "
+                   "thật (cần YYYY, YYYY-MM hoặc YYYY-MM-DD), bỏ qua",)
 
 
 def _web_link(url: str | None) -> str | None:

@@ -96,6 +96,17 @@ def plausible(date: str | None, today: datetime.date) -> bool:
     return date is not None and int(date[:4]) <= today.year
 
 
+def real_date(value: str, today: datetime.date) -> bool:
+    """An ISO date, month or year that exists and is not after today's year.
+
+    >>> [real_date(v, datetime.date(2026, 1, 1)) for v in ("2023-07-19", "2023-02-30", "0218")]
+    [True, False, False]
+    """
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return False
+    return iso(*(int(part) for part in value.split("-"))) == value and plausible(value, today)
+
+
 def _kind(text: str, start: int, end: int) -> str:
     before = text[max(0, start - 45) : start]
     if _RANGE_AFTER_RE.match(text, end) or _RANGE_BEFORE_RE.search(before):

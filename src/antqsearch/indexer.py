@@ -126,9 +126,10 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
 def article_metadata(raw: RawArticle) -> ArticleMeta | Skipped:
     """The extracted metadata with the operator's corrections, or why they do not apply."""
     try:
-        return apply_overrides(extract_metadata(raw.text), raw.overrides)
+        meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
     except ValueError as exc:
         return Skipped(raw.path, f"tệp sửa siêu dữ liệu không hợp lệ: {exc}")
+    return replace(meta, warnings=raw.warnings + meta.warnings) if raw.warnings else meta
 
 
 def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
