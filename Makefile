@@ -8,7 +8,7 @@ PORT ?= 8000
 export ANTQ_CORPUS_DIR ?= corpus
 export ANTQ_INDEX_DIR ?= index
 
-.PHONY: run test install chromium index lint eval eval-metadata bench bench-quick screenshots clean
+.PHONY: run test install chromium index lint eval eval-quick eval-metadata bench bench-quick screenshots clean
 
 run: install ## Install, build the index if it is missing, serve on localhost
 	@test -f $(ANTQ_INDEX_DIR)/CURRENT || $(BIN)/antqsearch index
@@ -39,8 +39,11 @@ index: install ## Build or update the index
 lint: install
 	$(BIN)/ruff check src tests bench scripts
 
-eval: install ## Ranking quality on XQuAD-vi, with and without diacritics, vs BM25
-	$(BIN)/python bench/relevance.py --both
+eval: install ## Ranking quality on every dev set, with and without diacritics, vs BM25
+	$(BIN)/python bench/relevance.py --json bench/results/eval.json
+
+eval-quick: install ## The same on a deterministic sample of each set's queries
+	$(BIN)/python bench/relevance.py --quick
 
 eval-metadata: install ## Year precision/coverage on dated news; seeds; a real-news sample
 	$(BIN)/python bench/metadata.py

@@ -1,35 +1,81 @@
-"""Ranking quality on a retrieval test set: antqsearch vs plain BM25 over syllables.
+"""Ranking quality on the dev sets: antqsearch vs plain BM25 over syllables (and folded).
 
-    python bench/relevance.py --passages P.jsonl --queries Q.jsonl --qrels R.tsv \
-        [--strip-diacritics] [--json]
-    python bench/relevance.py --both        # both modes on ../shared/eval/xquad-vi
+    python bench/relevance.py                  # every set, with and without diacritics
+    python bench/relevance.py --quick          # a deterministic sample of each set's queries
+    python bench/relevance.py --set news-keyword --mode plain
+    python bench/relevance.py --variant "bm25-idf:idf=bm25" --variant "b-head:b_head=0.3"
+    python bench/relevance.py --passages P.jsonl --queries Q.jsonl --qrels R.tsv
 
-The passages are written as article files and indexed by the real indexer into a
-temporary folder; every query goes through the real search service.
+Sets (``../shared/eval``): ``xquad`` (XQuAD-vi: questions over Wikipedia paragraphs),
+``news-keyword`` and ``news-lead`` (news-dev: 2–3 distinctive words of an article's lead,
+and the lead's first sentence, over 6,000 news articles). The mode ``plain`` types the
+queries as they are, ``folded`` without diacritics (:func:`antqsearch.text.fold_diacritics`).
+
+The passages are written as article files and indexed once by the real indexer; the index
+is kept under ``bench/.work/eval/`` keyed by the passages and the hash of the code that
+builds it, so a change to the ranking costs only the queries. Every query goes through the
+service's ranking (:meth:`SearchService.rank`: the same parse, query building and matching
+as a search, without facets and snippets). ``--variant LABEL:key=value,…`` ranks again with
+other :class:`Weights` and prints each variant's delta to the default, per set and mode.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
-import math
 import re
+import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from antqsearch.indexer import build_index
 from antqsearch.querybuild import Weights
-from antqsearch.search import SearchRequest, SearchService
+from antqsearch.schema import ANALYSIS_VERSION
+from antqsearch.search import SearchService
 from antqsearch.text import fold_diacritics
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "eval" / "xquad-vi"
-K = 10
+EVAL = REPO.parent / "shared" / "eval"
+WORK = REPO / "bench" / ".work" / "eval"
+RESULTS = REPO / "bench" / "results"
+DEPTH = 100
+# The code whose change changes an index (everything the indexer runs, and its data).
+INDEX_CODE = ("analysis.py", "corpus.py", "gazetteer.py", "indexer.py", "metadata.py",
+              "officials.py", "schema.py", "segment.py", "segwriter.py", "store.py", "text.py")
+# A quick run takes every n-th query of a set, about this many.
+QUICK_QUERIES = 130
+MODES = ("plain", "folded")
 
-Ranker = Callable[[str], list[str]]
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    passages: Path
+    queries: Path
+    qrels: Path
+
+
+SETS = {
+    "xquad": EvalSet("xquad", EVAL / "xquad-vi" / "passages.jsonl",
+                     EVAL / "xquad-vi" / "queries.jsonl", EVAL / "xquad-vi" / "qrels.tsv"),
+    "news-keyword": EvalSet("news-keyword", EVAL / "news-dev" / "passages.jsonl",
+                            EVAL / "news-dev" / "queries-keyword.jsonl",
+                            EVAL / "news-dev" / "qrels-keyword.tsv"),
+    "news-lead": EvalSet("news-lead", EVAL / "news-dev" / "passages.jsonl",
+                         EVAL / "news-dev" / "queries-lead.jsonl",
+                         EVAL / "news-dev" / "qrels-lead.tsv"),
+}
+
+# A ranker: query text → (ids best first, up to DEPTH; a test of "matched at all").
+Ranker = Callable[[str], tuple[list[str], Callable[[str], bool]]]
 
 
 def load_jsonl(path: Path) -> list[dict[str, str]]:
@@ -46,38 +92,66 @@ def load_qrels(path: Path) -> dict[str, set[str]]:
     return qrels
 
 
-def metrics(ranked: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict[str, float]:
-    """MRR@10, Recall@1, Recall@10 and nDCG@10 (binary relevance), averaged over queries."""
-    totals = {"mrr@10": 0.0, "recall@1": 0.0, "recall@10": 0.0, "ndcg@10": 0.0}
+METRICS = ("mrr@10", "recall@1", "recall@10", "recall@100", "matched")
+
+
+def metrics(ranked: dict[str, list[str]], matched: dict[str, float],
+            qrels: dict[str, set[str]]) -> dict[str, float]:
+    """MRR@10, Recall@1/10/100 and the share of targets matched at all, over queries."""
+    totals = dict.fromkeys(METRICS, 0.0)
     for qid, gold in qrels.items():
-        hits = ranked.get(qid, [])[:K]
+        hits = ranked.get(qid, [])[:DEPTH]
         ranks = [i for i, doc in enumerate(hits) if doc in gold]
-        totals["mrr@10"] += 1 / (ranks[0] + 1) if ranks else 0.0
+        totals["mrr@10"] += 1 / (ranks[0] + 1) if ranks and ranks[0] < 10 else 0.0
         totals["recall@1"] += len([r for r in ranks if r == 0]) / len(gold)
-        totals["recall@10"] += len(ranks) / len(gold)
-        ideal = sum(1 / math.log2(i + 2) for i in range(min(len(gold), K)))
-        totals["ndcg@10"] += sum(1 / math.log2(r + 2) for r in ranks) / ideal
+        totals["recall@10"] += len([r for r in ranks if r < 10]) / len(gold)
+        totals["recall@100"] += len(ranks) / len(gold)
+        totals["matched"] += matched.get(qid, 0.0)
     count = max(1, len(qrels))
     return {name: round(value / count, 4) for name, value in totals.items()} | {
         "queries": len(qrels)}
 
 
-def strip(text: str) -> str:
-    return fold_diacritics(text)
+def index_key(passages: Path) -> str:
+    """The passages file and the code that indexes it, as a short hash."""
+    digest = hashlib.sha256(f"{ANALYSIS_VERSION}\n{passages.resolve()}\n"
+                            f"{passages.stat().st_size}\n{passages.stat().st_mtime_ns}".encode())
+    package = REPO / "src" / "antqsearch"
+    for name in INDEX_CODE:
+        digest.update((package / name).read_bytes())
+    for data in sorted((package / "data").glob("*")):
+        digest.update(data.name.encode() + data.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def ours(passages: list[dict[str, str]], workdir: Path, weights: Weights) -> Ranker:
-    """Index the passages with the real indexer; rank with the real search service."""
-    corpus = workdir / "corpus"
-    corpus.mkdir()
+def cached_index(passages_path: Path, passages: list[dict[str, str]]) -> Path:
+    """The index of the passages, built once per passages file and indexing code."""
+    folder = WORK / f"{passages_path.parent.name}-{passages_path.stem}-{index_key(passages_path)}"
+    index_dir = folder / "index"
+    if (index_dir / "CURRENT").exists():
+        return index_dir
+    shutil.rmtree(folder, ignore_errors=True)
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
     for passage in passages:
         text = f"{passage.get('title', '').strip()}\n\n{passage['text'].strip()}\n"
         (corpus / f"{passage['id']}.txt").write_text(text, encoding="utf-8")
-    build_index(corpus, workdir / "index")
-    service = SearchService(workdir / "index", weights)
+    started = time.perf_counter()
+    build_index(corpus, index_dir)
+    print(f"indexed {len(passages)} passages of {passages_path} in "
+          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return index_dir
 
-    def rank(query: str) -> list[str]:
-        return [hit.id for hit in service.search(SearchRequest(query, per_page=K)).hits]
+
+def ours(index_dir: Path, weights: Weights) -> Ranker:
+    """The service's ranking over the cached index."""
+    service = SearchService(index_dir, weights)
+    numbers = service.document_numbers()
+    names = {n: i for i, n in numbers.items()}
+
+    def rank(query: str) -> tuple[list[str], Callable[[str], bool]]:
+        docs, mask = service.rank(query, DEPTH)
+        return [names[d] for d in docs], lambda doc: bool(mask[numbers[doc]])
 
     return rank
 
@@ -96,91 +170,167 @@ def bm25_baseline(passages: list[dict[str, str]], folded: bool = False) -> Ranke
 
     ids = [p["id"] for p in passages]
     corpus = [_syllables(f"{p.get('title', '')} {p['text']}", folded) for p in passages]
+    vocab = {i: set(doc) for i, doc in zip(ids, corpus, strict=True)}
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
 
-    def rank(query: str) -> list[str]:
+    def rank(query: str) -> tuple[list[str], Callable[[str], bool]]:
         tokens = _syllables(query, folded) or ["∅"]
-        docs, _ = retriever.retrieve([tokens], k=min(K, len(ids)), show_progress=False)
-        return [ids[int(i)] for i in docs[0]]
+        docs, scores = retriever.retrieve([tokens], k=min(DEPTH, len(ids)), show_progress=False)
+        ranked = [ids[int(i)] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        return ranked, lambda doc: bool(vocab[doc] & set(tokens))
 
     return rank
 
 
 def evaluate(rank: Ranker, queries: Sequence[dict[str, str]], qrels: dict[str, set[str]],
-             stripped: bool) -> dict[str, float]:
-    ranked = {}
+             folded: bool) -> dict[str, float]:
+    ranked, matched = {}, {}
     for query in queries:
-        text = strip(query["query"]) if stripped else query["query"]
-        ranked[query["qid"]] = rank(text)
-    return metrics(ranked, {q["qid"]: qrels[q["qid"]] for q in queries if q["qid"] in qrels})
-
-
-def run_mode(args: argparse.Namespace, stripped: bool, rankers: dict[str, Ranker],
-             queries: list[dict[str, str]], qrels: dict[str, set[str]]) -> list[dict]:
-    rows = []
-    for name, rank in rankers.items():
-        if stripped is False and name.endswith("(folded)"):
+        qid = query["qid"]
+        if qid not in qrels:
             continue
-        started = time.perf_counter()
-        result = evaluate(rank, queries, qrels, stripped)
-        result["seconds"] = round(time.perf_counter() - started, 2)
-        rows.append({"system": name, "mode": "no diacritics" if stripped else "diacritics",
-                     **result})
+        ids, is_matched = rank(fold_diacritics(query["query"]) if folded else query["query"])
+        ranked[qid] = ids
+        matched[qid] = sum(is_matched(d) for d in qrels[qid]) / len(qrels[qid])
+    return metrics(ranked, matched, {q["qid"]: qrels[q["qid"]] for q in queries
+                                     if q["qid"] in qrels})
+
+
+def parse_variant(text: str) -> tuple[str, Weights]:
+    """``LABEL:key=value,key=value`` → (label, Weights with those values)."""
+    label, _, settings = text.partition(":")
+    types = {f.name: f.type for f in dataclasses.fields(Weights)}
+    values: dict[str, Any] = {}
+    for item in filter(None, settings.split(",")):
+        key, _, value = item.partition("=")
+        kind = str(types.get(key.strip(), ""))
+        if not kind:
+            raise SystemExit(f"unknown weight {key!r}; known: {', '.join(types)}")
+        convert: Callable[[str], Any] = {"float": float, "int": int, "bool": _bool}.get(kind, str)
+        values[key.strip()] = convert(value.strip())
+    return label, dataclasses.replace(Weights(), **values)
+
+
+def _bool(text: str) -> bool:
+    return text.lower() in ("1", "true", "yes", "on")
+
+
+def sample(queries: list[dict[str, str]], quick: bool) -> list[dict[str, str]]:
+    return queries[:: max(1, len(queries) // QUICK_QUERIES)] if quick else queries
+
+
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Every system on every chosen set and mode, as table rows."""
+    rows: list[dict[str, Any]] = []
+    indexes: dict[Path, tuple[Path, list[dict[str, str]]]] = {}
+    variants = [("antqsearch", Weights()), *map(parse_variant, args.variant)]
+    for eval_set in args.sets:
+        if eval_set.passages not in indexes:
+            passages = load_jsonl(eval_set.passages)
+            indexes[eval_set.passages] = (cached_index(eval_set.passages, passages), passages)
+        index_dir, passages = indexes[eval_set.passages]
+        queries = sample(load_jsonl(eval_set.queries), args.quick)[: args.limit or None]
+        qrels = load_qrels(eval_set.qrels)
+        systems: dict[str, Ranker] = {label: ours(index_dir, w) for label, w in variants}
+        if not args.no_baselines:
+            systems["bm25"] = bm25_baseline(passages)
+            systems["bm25 folded"] = bm25_baseline(passages, folded=True)
+        for mode in args.modes:
+            for name, rank in systems.items():
+                if mode == "plain" and name == "bm25 folded":
+                    continue
+                started = time.perf_counter()
+                result = evaluate(rank, queries, qrels, folded=mode == "folded")
+                rows.append({"set": eval_set.name, "mode": mode, "system": name, **result,
+                             "seconds": round(time.perf_counter() - started, 1)})
+                print(f"  {eval_set.name:<13} {mode:<7} {name:<24} MRR@10 {result['mrr@10']:.4f}"
+                      f"  ({rows[-1]['seconds']} s)", file=sys.stderr)
     return rows
 
 
-def print_table(rows: list[dict]) -> None:
-    head = f"{'mode':<14} {'system':<24} {'MRR@10':>7} {'R@1':>7} {'R@10':>7} {'nDCG@10':>8}"
+def print_table(rows: list[dict[str, Any]], variants: Sequence[str]) -> None:
+    """The main table, the margins over the baselines, and each variant's deltas."""
+    head = (f"| {'set':<13} | {'mode':<7} | {'system':<24} | MRR@10 |    R@1 |   R@10 |"
+            f"  R@100 | matched |    n |")
     print(head)
-    print("-" * len(head))
+    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for row in rows:
-        print(f"{row['mode']:<14} {row['system']:<24} {row['mrr@10']:>7.4f} "
-              f"{row['recall@1']:>7.4f} {row['recall@10']:>7.4f} {row['ndcg@10']:>8.4f}")
-    by_mode: dict[str, dict[str, dict]] = {}
-    for row in rows:
-        by_mode.setdefault(row["mode"], {})[row["system"]] = row
-    for mode, systems in by_mode.items():
-        if "antqsearch" in systems and "bm25 syllables" in systems:
-            diff = systems["antqsearch"]["mrr@10"] - systems["bm25 syllables"]["mrr@10"]
-            print(f"{mode}: antqsearch − bm25 syllables = {diff:+.4f} MRR@10")
+        if row["system"] in variants:
+            continue
+        print(f"| {row['set']:<13} | {row['mode']:<7} | {row['system']:<24} | "
+              f"{row['mrr@10']:.4f} | {row['recall@1']:.4f} | {row['recall@10']:.4f} | "
+              f"{row['recall@100']:.4f} | {row['matched']:>7.4f} | {row['queries']:>4} |")
+    found = {(r["set"], r["mode"], r["system"]): r for r in rows}
+    print()
+    for (name, mode, system), row in found.items():
+        if system != "antqsearch":
+            continue
+        peer = "bm25" if mode == "plain" else "bm25 folded"
+        if (name, mode, peer) in found:
+            goal = 0.05 if mode == "folded" and name.startswith("news") else 0.02
+            diff = row["mrr@10"] - found[(name, mode, peer)]["mrr@10"]
+            verdict = "met" if diff >= goal - 1e-9 else "NOT met"
+            print(f"{name:<13} {mode:<7} antqsearch − {peer:<11} = {diff:+.4f} MRR@10 "
+                  f"(goal ≥ +{goal:.2f}: {verdict})")
+    if variants:
+        print_deltas(found, variants)
+
+
+def print_deltas(found: dict[tuple[str, str, str], dict[str, Any]],
+                 variants: Sequence[str]) -> None:
+    cells = sorted({(n, m) for n, m, s in found if s == "antqsearch"},
+                   key=lambda c: (list(SETS).index(c[0]), MODES.index(c[1])))
+    print()
+    print("| variant (Δ MRR@10 vs antqsearch) | " + " | ".join(
+        f"{n} {m}" for n, m in cells) + " | worst |")
+    print("|---|" + "---|" * (len(cells) + 1))
+    for variant in variants:
+        deltas = [found[(n, m, variant)]["mrr@10"] - found[(n, m, "antqsearch")]["mrr@10"]
+                  for n, m in cells]
+        print(f"| {variant} | " + " | ".join(f"{d:+.4f}" for d in deltas)
+              + f" | {min(deltas):+.4f} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--passages", type=Path, default=DEFAULT_DATA / "passages.jsonl")
-    parser.add_argument("--queries", type=Path, default=DEFAULT_DATA / "queries.jsonl")
-    parser.add_argument("--qrels", type=Path, default=DEFAULT_DATA / "qrels.tsv")
-    parser.add_argument("--strip-diacritics", action="store_true",
-                        help="remove the queries' diacritics (users who type without them)")
-    parser.add_argument("--both", action="store_true", help="run with and without diacritics")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--set", action="append", choices=sorted(SETS), dest="set_names",
+                        help="only these sets (repeatable; default: all)")
+    parser.add_argument("--mode", action="append", choices=MODES, dest="modes",
+                        help="plain (as typed) or folded (no diacritics); default both")
+    parser.add_argument("--passages", type=Path, help="a set of your own (with --queries, "
+                        "--qrels)")
+    parser.add_argument("--queries", type=Path)
+    parser.add_argument("--qrels", type=Path)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"every n-th query, about {QUICK_QUERIES} per set")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
-    parser.add_argument("--json", action="store_true", help="print the metrics as JSON last")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="LABEL:key=value,… another Weights to compare (repeatable)")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--json", type=Path, help="write every row to this file")
     args = parser.parse_args(argv)
-
-    for path in (args.passages, args.queries, args.qrels):
-        if not path.is_file():
-            print(f"missing data file: {path}", file=sys.stderr)
-            return 2
-    passages = load_jsonl(args.passages)
-    queries = load_jsonl(args.queries)[: args.limit or None]
-    qrels = load_qrels(args.qrels)
-    modes = [False, True] if args.both else [args.strip_diacritics]
-    with tempfile.TemporaryDirectory(prefix="antq-eval-") as tmp:
-        started = time.perf_counter()
-        rankers = {"antqsearch": ours(passages, Path(tmp), Weights())}
-        print(f"indexed {len(passages)} passages in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
-        rankers["bm25 syllables"] = bm25_baseline(passages)
-        rankers["bm25 syllables (folded)"] = bm25_baseline(passages, folded=True)
-        rows = [row for mode in modes for row in run_mode(args, mode, rankers, queries, qrels)]
-    print_table(rows)
+    if args.passages:
+        args.sets = [EvalSet(args.passages.parent.name, args.passages, args.queries, args.qrels)]
+    else:
+        args.sets = [SETS[n] for n in (args.set_names or SETS)]
+    args.modes = args.modes or list(MODES)
+    for eval_set in args.sets:
+        for path in (eval_set.passages, eval_set.queries, eval_set.qrels):
+            if path is None or not path.is_file():
+                print(f"missing data file: {path}", file=sys.stderr)
+                return 2
+    started = time.perf_counter()
+    rows = run(args)
+    print_table(rows, [parse_variant(v)[0] for v in args.variant])
+    print(f"\n{'quick sample, ' if args.quick else ''}{time.perf_counter() - started:.0f} s; "
+          f"weights: {Weights()}")
     if args.json:
-        ours_rows = [r for r in rows if r["system"] == "antqsearch"]
-        keys = ("mrr@10", "recall@1", "recall@10", "ndcg@10", "queries")
-        print(json.dumps({k: ours_rows[-1][k] for k in keys}))
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
+    np.seterr(all="ignore")
     sys.exit(main())

@@ -112,3 +112,24 @@ def test_postings_over_many_blocks_and_segments(tmp_path: Path) -> None:
             got = [(int(d), float(w)) for d, w in zip(ids, tfs, strict=True)]
             assert [x for x in got if not reader.is_deleted(x[0])] == live
             assert len(live) > 300
+
+
+def test_bm25f_adds_fields_before_saturating(opened) -> None:
+    """One field alone is plain BM25; a word in head and body scores more than in either,
+    but less than the two fields scored apart; the idf forms are Whoosh's and BM25's."""
+    from antqsearch.engine import Fields
+
+    searcher, engine = opened
+    alone = engine.evaluate(Fields([("text", "camera", 1.0)]))
+    term = engine.evaluate(Q.Term("text", "camera"))
+    assert np.allclose(alone.score, term.score, rtol=1e-5)
+    both = engine.evaluate(Fields([("text", "an", 1.0), ("head", "an", 2.0)]))
+    apart = engine.evaluate(Q.Or([Q.Term("text", "an"), Q.Term("head", "an", boost=2.0)]))
+    in_both = engine.evaluate(Q.Term("text", "an")).mask & engine.evaluate(
+        Q.Term("head", "an")).mask
+    assert in_both.any()
+    assert (both.score[in_both] < apart.score[in_both]).all()
+    assert (both.score[in_both] > 0).all()
+    bm25 = Engine(searcher.reader(), k1=1.2, b=0.75, idf="bm25")
+    assert bm25.idf(1) == pytest.approx(np.log(1 + (engine.documents - 0.5) / 1.5))
+    assert engine.idf(1) == pytest.approx(np.log(engine.documents / 2) + 1)

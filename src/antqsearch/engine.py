@@ -6,13 +6,16 @@ a time with numpy instead of Whoosh's per-document matchers, which score one doc
 one term at a time in Python (about 100 times slower on common words). Fields without
 diacritics are not indexed: ``text_f:hoa`` is evaluated as the union of ``text:hoa``,
 ``text:hòa``, ``text:hóa``… as found in the lexicon. Supported nodes:
-``Term``, ``And``, ``Or``, ``Every`` — all that :mod:`antqsearch.querybuild` produces.
+``Term``, ``And``, ``Or``, ``Every`` and :class:`Fields` (one term in several fields, scored
+as BM25F) — all that :mod:`antqsearch.querybuild` produces.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +36,28 @@ MAX_SPELLINGS = 256
 # the working set outgrows an LRU cache, a cyclic pass misses every time: p95 72 ms at 16 M).
 CACHE_POSTINGS = 20_000_000
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+
+
+class Fields(Q.Query):  # type: ignore[misc]  # whoosh ships no type hints
+    """One query term looked up in several fields, ``(field, text, weight)`` each, scored
+    as BM25F: the weighted, length-normalised frequencies are added up *before* the
+    saturation, so a word in the title adds to a word in the body instead of counting as
+    a second, separately saturated match; the idf is that of the documents having it in
+    any of the fields."""
+
+    def __init__(self, parts: Sequence[tuple[str, str, float]], boost: float = 1.0) -> None:
+        self.parts = tuple(parts)
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"Fields({self.parts!r}, boost={self.boost})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fields) and (self.parts, self.boost) == (
+            other.parts, other.boost)
+
+    def __hash__(self) -> int:
+        return hash((self.parts, self.boost))
 
 
 @dataclass(frozen=True)
@@ -85,10 +110,15 @@ def _leaf_lengths(leaf: Any, field: str) -> np.ndarray:
 class Engine:
     """BM25F over one index generation; thread-safe, postings cached with a size bound."""
 
-    def __init__(self, reader: Any, k1: float, b: float) -> None:
+    def __init__(self, reader: Any, k1: float, b: float, idf: str = "whoosh",
+                 field_b: Mapping[str, float] | None = None) -> None:
+        """``idf``: ``whoosh`` (log(N/(n+1)) + 1) or ``bm25`` (log(1 + (N−n+0.5)/(n+0.5)));
+        ``field_b``: the length normalisation of named fields (``b`` for the others)."""
         self.reader = reader
         self.size = reader.doc_count_all()
-        self.k1, self.b = k1, b
+        self.k1, self.b, self.idf_form = k1, b, idf
+        self.field_b = dict(field_b or {})
+        self._norms: dict[str, np.ndarray] = {}
         self.live = np.ones(self.size, dtype=bool)
         self.documents = reader.doc_count()
         if reader.has_deletions():
@@ -192,28 +222,60 @@ class Engine:
                 _, (old, _) = self._cache.popitem(last=False)
                 self._cached -= len(old)
 
-    def term(self, field: str, text: str, boost: float) -> Evaluation:
+    def idf(self, frequency: int, form: str | None = None) -> float:
+        """Inverse document frequency of a term found in ``frequency`` documents."""
+        n = self.documents
+        if (form or self.idf_form) == "bm25":
+            return math.log(1 + (n - frequency + 0.5) / (frequency + 0.5))
+        return math.log(n / (frequency + 1)) + 1  # Whoosh's
+
+    def norms(self, field: str) -> np.ndarray:
+        """Every document's length normalisation in a field: 1 − b + b·length/average."""
+        base = field[: -len(FOLDED)] if field.endswith(FOLDED) else field
+        found = self._norms.get(base)
+        if found is None:
+            b = self.field_b.get(base, self.b)
+            average = self.reader.field_length(base) / max(1, self.documents) or 1.0
+            found = self._norms[base] = (1 - b + b * self.lengths(base) / average).astype(
+                np.float32)
+        return found
+
+    def term(self, field: str, text: str, boost: float, idf: str | None = None) -> Evaluation:
         ids, tfs = self.postings(field, text)
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
         if len(ids):
             mask[ids] = True
-            base = field[: -len(FOLDED)] if field.endswith(FOLDED) else field
-            lengths = self.lengths(base)
-            average = self.reader.field_length(base) / max(1, self.documents) or 1.0
-            idf = np.log(self.documents / (len(ids) + 1)) + 1  # Whoosh's idf
-            norm = tfs + self.k1 * (1 - self.b + self.b * lengths[ids] / average)
-            score[ids] = boost * idf * tfs * (self.k1 + 1) / norm
+            norm = tfs + self.k1 * self.norms(field)[ids]
+            score[ids] = boost * self.idf(len(ids), idf) * tfs * (self.k1 + 1) / norm
         return Evaluation(mask, score)
 
-    def evaluate(self, query: Q.Query) -> Evaluation:
-        """Match and score a query made of Term, And, Or and Every nodes."""
+    def fields(self, query: Fields) -> Evaluation:
+        """BM25F of one term over several fields (see :class:`Fields`)."""
+        mask = np.zeros(self.size, dtype=bool)
+        tf = np.zeros(self.size, dtype=np.float32)
+        for field, text, weight in query.parts:
+            ids, tfs = self.postings(field, text)
+            if len(ids):
+                mask[ids] = True
+                tf[ids] += weight * tfs / self.norms(field)[ids]
+        score = np.zeros(self.size, dtype=np.float32)
+        if mask.any():
+            idf = self.idf(int(mask.sum()))
+            score[mask] = query.boost * idf * tf[mask] * (self.k1 + 1) / (tf[mask] + self.k1)
+        return Evaluation(mask, score)
+
+    def evaluate(self, query: Q.Query, idf: str | None = None) -> Evaluation:
+        """Match and score a query made of Term, And, Or, Every and Fields nodes (``idf``:
+        another idf form than the engine's for its Term nodes)."""
         if isinstance(query, Q.Term):
-            return self.term(query.fieldname, query.text, query.boost)
+            return self.term(query.fieldname, query.text, query.boost, idf)
+        if isinstance(query, Fields):
+            return self.fields(query)
         if isinstance(query, Q.Every):
             return Evaluation(self.live.copy(), np.zeros(self.size, dtype=np.float32))
         if isinstance(query, (Q.And, Q.Or)):
-            parts = [self.evaluate(q) for q in query.subqueries]
+            parts = [self.evaluate(q, idf) for q in query.subqueries]
             if not parts:
                 return self.nothing()
             combine = np.logical_and if isinstance(query, Q.And) else np.logical_or

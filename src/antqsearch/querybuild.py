@@ -20,6 +20,7 @@ from whoosh import query as Q
 
 from .analysis import abbreviations
 from .datafiles import data_lines
+from .engine import Fields
 from .querylang import Clause, ParsedQuery
 from .segment import Word, segment
 from .snippets import Marks
@@ -33,7 +34,7 @@ MIN_FOLDED_SINGLE = 4
 class Weights:
     """Field and signal weights of the ranking (tuned with bench/relevance.py)."""
 
-    head: float = 2.0
+    head: float = 3.0
     body: float = 1.0
     exact_in_folded: float = 0.3
     bigram: float = 0.7
@@ -42,6 +43,14 @@ class Weights:
     should_match: float = 0.4
     k1: float = 1.2
     b: float = 0.75
+    b_head: float = 0.75
+    b_text: float = 0.75
+    idf: str = "bm25"
+    bm25f: bool = True
+
+    def field_b(self) -> dict[str, float]:
+        """Length normalisation per field (the others use ``b``)."""
+        return {"head": self.b_head, "text": self.b_text}
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,8 @@ class _Builder:
 
     def words(self, terms: Sequence[str], phrase: bool) -> Q.Query:
         """All of ``terms`` (as a phrase when asked) in any searched field."""
+        if len(terms) == 1 and self.weights.bm25f:
+            return Fields([(f, self._form(terms[0], fd), b) for f, b, fd in self.fields()])
         if len(terms) == 1:
             return Q.Or([Q.Term(f, self._form(terms[0], fd), boost=b)
                          for f, b, fd in self.fields()])

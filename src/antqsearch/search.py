@@ -201,7 +201,8 @@ class _Generation:
             keys = self.searcher.key_terms_from_text("text", terms, numterms=RELATED_TERMS)
         if not keys:
             return []
-        found = self.engine.evaluate(Q.Or([Q.Term("text", t, boost=w) for t, w in keys]))
+        found = self.engine.evaluate(Q.Or([Q.Term("text", t, boost=w) for t, w in keys]),
+                                     idf="whoosh")
         candidates = found.mask & self.engine.live
         candidates[docnum] = False
         docs = self.engine.top(found.score, candidates, 0, RELATED_ARTICLES)
@@ -239,8 +240,9 @@ def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
         raise
     try:
         reader = searcher.reader()
+        engine = Engine(reader, weights.k1, weights.b, weights.idf, weights.field_b())
         generation = _Generation(
-            path, searcher, Engine(reader, weights.k1, weights.b), FacetColumns.load(reader),
+            path, searcher, engine, FacetColumns.load(reader),
             _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
             reader.doc_count(),
         )
@@ -341,6 +343,22 @@ class SearchService:
             notices=parsed.notices + _relaxed_notice(matched.relaxed),
             relaxed=matched.relaxed,
         )
+
+    def rank(self, query: str, limit: int) -> tuple[list[int], np.ndarray]:
+        """Ranking only (no facets, snippets or suggestion), for ``bench/relevance.py``: the
+        document numbers of the best ``limit`` matches and the mask of every match."""
+        gen = self.generation()
+        built = build_query(parse_query(query), self.weights)
+        matched = _matching(gen.engine, built, self.weights)
+        return [int(d) for d in gen.engine.top(matched.score, matched.mask, 0, limit)], \
+            matched.mask
+
+    def document_numbers(self) -> dict[str, int]:
+        """Article id → document number in the current generation (live articles)."""
+        gen = self.generation()
+        with gen.engine.lock:
+            ids = gen.searcher.reader().column_reader("id", translate=True)
+            return {ids[d]: d for d in range(gen.engine.size) if gen.engine.live[d]}
 
     def _ranked(self, gen: _Generation, built: BuiltQuery, score: np.ndarray,
                 docs: np.ndarray, request: SearchRequest) -> list[Hit]:
