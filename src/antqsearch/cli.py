@@ -254,27 +254,27 @@ def _print_check_row(row: dict[str, Any]) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Cổng.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Số luồng phục vụ.")
-def serve(index: Path | None, host: str, port: int, threads: int) -> None:
-    """Chạy trang tìm kiếm bằng máy chủ WSGI (waitress)."""
-    from waitress import serve as waitress_serve
-
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Số luồng phục vụ (mỗi tiến trình).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Số tiến trình phục vụ (trên 1: gunicorn, mỗi tiến trình một bản chỉ mục).")
+def serve(index: Path | None, host: str, port: int, threads: int, workers: int) -> None:
+    """Chạy trang tìm kiếm (waitress; gunicorn khi --workers > 1)."""
+    from .serving import serve_gunicorn, serve_waitress
     from .web import create_app
 
     app = create_app({"INDEX_DIR": str(_settings(index=index).index_dir)})
     app.debug = False  # never the debugger in production, even with FLASK_DEBUG set
-    try:
-        app.extensions["antqsearch"].warm_up()
-    except IndexNotReady as exc:
-        click.secho(f"Cảnh báo: {exc}", fg="yellow", err=True)
-    click.echo(f"Đang phục vụ tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    waitress_serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="antqsearch",
-        expose_tracebacks=False,
+    processes = f"{workers} tiến trình" if workers > 1 else "1 tiến trình"
+    click.echo(f"Đang phục vụ tại http://{host}:{port}/ ({processes}; /healthz trả 503 "
+               "cho đến khi khởi động xong) (Ctrl+C để dừng)")
+    if workers > 1:
+        if sys.platform == "win32":
+            _fail("--workers > 1 cần Linux hoặc macOS (gunicorn)")
+        serve_gunicorn(app, host, port, workers, min(threads, 4), MAX_REQUEST_HEADERS)
+        return
+    serve_waitress(
+        app, host, port, threads,
         max_request_body_size=MAX_REQUEST_BODY,  # a GET-only site: no 1 GB uploads buffered
         max_request_header_size=MAX_REQUEST_HEADERS,
     )

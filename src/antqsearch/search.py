@@ -6,10 +6,12 @@ lock). When ``antqsearch index`` swaps in a new generation, the next request see
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ RELATED_ARTICLES = 5
 RELATED_TERMS = 12
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
+log = logging.getLogger(__name__)
 
 
 class BadRequest(ValueError):
@@ -262,6 +265,30 @@ def _release(searcher: Any, lease: ReaderLease, index_dir: Path) -> None:
     lease.release(index_dir)
 
 
+# Every path of a search once: accented and folded words, a phrase, a facet, date order,
+# a misspelling (suggestion), a browse page.
+WARM_UP_REQUESTS = (
+    SearchRequest("an ninh Tổ quốc"),
+    SearchRequest("cong an xa"),
+    SearchRequest('"ngày hội" -camera', year=("2023",)),
+    SearchRequest("trật tự", sort="date", page=2),
+    SearchRequest("an nihn"),
+    SearchRequest(""),
+)
+
+
+def _read_through(generation: Path) -> None:
+    """Read a generation's files once, so that the first queries find them in the page
+    cache (the index is read with plain reads, not mmap)."""
+    for path in generation.iterdir():
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                while handle.read(1 << 20):
+                    pass
+        except OSError:
+            continue
+
+
 def _optional(value: Any) -> Any:
     return value if value not in ("", 0, None) else None
 
@@ -288,15 +315,20 @@ class SearchService:
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int] | None = None
+        self._watcher: threading.Thread | None = None
 
     def generation(self) -> _Generation:
         """The current generation, reopened when CURRENT names a new one.
 
         CURRENT is replaced, never rewritten, by a build: while its inode and time stay the
         same, the generation is the one already open (a stat, not a read, per request).
+        With :meth:`watch`, a background thread opens and warms a new generation before it
+        replaces the one in use, so that no request waits for the opening.
         """
-        stamp = _stamp(self.index_dir / CURRENT)
         generation = self._generation
+        if generation is not None and self._watcher is not None:
+            return generation
+        stamp = _stamp(self.index_dir / CURRENT)
         if generation is not None and stamp is not None and stamp == self._stamp:
             return generation
         path = current_generation(self.index_dir)
@@ -311,14 +343,60 @@ class SearchService:
         gen = self.generation()
         return Health(gen.doc_count, gen.built_at)
 
-    def warm_up(self) -> None:
-        """Open the index and load pyvi now, so that the first reader does not wait."""
-        self.search(SearchRequest("an ninh Tổ quốc"))
+    def warm_up(self) -> str | None:
+        """Open the index, load pyvi and run every kind of request once, so that the first
+        reader does not wait; the id of an article (for warming its page), if any."""
+        return self._warm(self.generation())
+
+    def _warm(self, gen: _Generation) -> str | None:
+        _read_through(gen.path)
+        first = None
+        for request in WARM_UP_REQUESTS:
+            page = self._search(gen, request)
+            first = first or (page.hits[0].id if page.hits else None)
+        if first is not None:
+            self._article(gen, first, WARM_UP_REQUESTS[0].query)
+        return first
+
+    def watch(self, interval: float = 1.0,
+              warm: Callable[[str | None], None] | None = None) -> None:
+        """Open and warm each new generation in a background thread (then ``warm`` is
+        called with an article id, e.g. to render its page), and swap it in when ready."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(target=self._watch, args=(interval, warm),
+                                         name="antqsearch-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self, interval: float, warm: Callable[[str | None], None] | None) -> None:
+        while True:
+            time.sleep(interval)
+            stamp = _stamp(self.index_dir / CURRENT)
+            if stamp is None or stamp == self._stamp:
+                continue
+            path = current_generation(self.index_dir)
+            if self._generation is not None and self._generation.path == path:
+                self._stamp = stamp
+                continue
+            try:
+                fresh = _open_generation(self.index_dir, self.weights)
+                first = self._warm(fresh)
+            except Exception as exc:  # keep serving the generation in use
+                log.warning("new index generation not opened: %s", exc)
+                self._stamp = stamp
+                continue
+            with self._lock:
+                self._generation, self._stamp = fresh, stamp
+            del fresh  # the old generation goes when its last request lets it go
+            if warm is not None:
+                warm(first)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run a search: ranked hits, facet counts, snippets and a suggestion."""
+        return self._search(self.generation(), request)
+
+    def _search(self, gen: _Generation, request: SearchRequest) -> SearchPage:
         started = time.perf_counter()
-        gen = self.generation()
         parsed = parse_query(request.query)
         suggestion = self._suggestion(gen, parsed)
         built = build_query(parsed, self.weights, suggestion)
@@ -376,7 +454,9 @@ class SearchService:
 
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
-        gen = self.generation()
+        return self._article(self.generation(), article_id, query)
+
+    def _article(self, gen: _Generation, article_id: str, query: str) -> Article:
         docnum = gen.document_number(article_id)
         if docnum is None:
             raise ArticleNotFound(article_id)

@@ -392,6 +392,9 @@ def api_article(article_id: str) -> Any:
 
 def healthz() -> Any:
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    ready = current_app.extensions.get("antqsearch.ready")  # see serving.py
+    if ready is not None and not ready.is_set():
+        return "đang khởi động: chỉ mục chưa sẵn sàng\n", 503, headers
     try:
         health = _service().health()
     except IndexNotReady as exc:

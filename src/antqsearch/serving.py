@@ -1,0 +1,137 @@
+"""``antqsearch serve``: warm before ready, one waitress process or N gunicorn workers.
+
+Warm-up (:func:`warm_app`) opens the index, loads pyvi, runs every kind of search, renders
+the search, article and API pages once (Jinja compiles its templates on first use) and reads
+the index files through the page cache. Until it is done ``/healthz`` answers 503, so that a
+load balancer (or the benchmark) sends no reader to a cold server; then the first search is
+as fast as the next ones.
+
+With ``--workers N`` (N > 1, Linux), gunicorn pre-loads the app (pyvi's model and the
+templates are loaded once, shared by the workers after the fork) and each worker opens its
+own copy of the index before it accepts a request: Whoosh reads the index with seek + read
+on open files, which worker processes must not share. Every process watches ``CURRENT``
+and swaps in a new generation, opened and warmed in the background, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from typing import Any
+from urllib.parse import quote
+
+from flask import Flask
+
+from .search import SearchService
+from .store import IndexNotReady
+
+READY = "antqsearch.ready"
+WATCH_SECONDS = 1.0
+log = logging.getLogger(__name__)
+
+
+def service_of(app: Flask) -> SearchService:
+    service: SearchService = app.extensions["antqsearch"]
+    return service
+
+
+def render_pages(app: Flask, article_id: str | None) -> None:
+    """Every page kind once through the app (templates compiled, caches filled)."""
+    client = app.test_client()
+    paths = ["/", "/?q=an+ninh+tr%E1%BA%ADt+t%E1%BB%B1", "/api/search?q=cong+an&sort=date",
+             "/healthz", "/khong-co-trang-nay"]
+    if article_id is not None:
+        paths += [f"/article/{quote(article_id)}?q=an+ninh", f"/api/article/{quote(article_id)}"]
+    for path in paths:
+        client.get(path)
+
+
+def warm_app(app: Flask) -> None:
+    """Warm the app's service and pages, then mark the app ready (``/healthz`` 200)."""
+    ready: threading.Event = app.extensions.setdefault(READY, threading.Event())
+    try:
+        article_id = service_of(app).warm_up()
+        render_pages(app, article_id)
+    except IndexNotReady as exc:  # no index yet: /healthz says so, the first build fixes it
+        print(f"Cảnh báo: {exc}", file=sys.stderr, flush=True)
+    finally:
+        ready.set()
+
+
+def watch_app(app: Flask) -> None:
+    """Swap in new generations in the background, warming each (pages included)."""
+    service_of(app).watch(WATCH_SECONDS, warm=lambda first: render_pages(app, first))
+
+
+def not_ready(app: Flask) -> threading.Event:
+    """Mark an app as not ready until :func:`warm_app` has run."""
+    event = threading.Event()
+    app.extensions[READY] = event
+    return event
+
+
+def serve_waitress(app: Flask, host: str, port: int, threads: int, **limits: Any) -> None:
+    """One process: listen at once (``/healthz`` 503), warm in a background thread."""
+    from waitress import serve as waitress_serve
+
+    not_ready(app)
+
+    def warm() -> None:
+        warm_app(app)
+        watch_app(app)
+
+    threading.Thread(target=warm, name="antqsearch-warm", daemon=True).start()
+    waitress_serve(app, host=host, port=port, threads=threads, ident="antqsearch",
+                   expose_tracebacks=False, **limits)
+
+
+def serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int,
+                   max_header_bytes: int) -> None:
+    """N worker processes over the read-only index (gunicorn, pre-loaded app)."""
+    from gunicorn.app.base import BaseApplication
+
+    from .segment import _pyvi
+
+    _pyvi()  # loaded once in the master, shared by the workers after the fork
+    render_pages_templates(app)
+
+    def post_worker_init(worker: Any) -> None:
+        warm_app(app)  # this worker's own index files, before it accepts
+        watch_app(app)
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,
+        "timeout": 300,  # a worker warms before its first heartbeat
+        "graceful_timeout": 10,
+        "limit_request_line": 8190,
+        "limit_request_field_size": min(max_header_bytes, 65536),
+        "post_worker_init": post_worker_init,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "antqsearch",
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    not_ready(app)
+    Server().run()
+
+
+def render_pages_templates(app: Flask) -> None:
+    """Compile every template in the master (no index opened: workers must not share its
+    open files)."""
+    for name in app.jinja_env.list_templates():
+        if name.endswith(".html"):
+            app.jinja_env.get_template(name)
