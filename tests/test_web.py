@@ -24,6 +24,7 @@ HIT_KEYS = {
     "date",
     "year",
     "province",
+    "province_2025",
     "officials",
     "author",
     "source",
@@ -160,7 +161,7 @@ def test_api_json_is_design_6(web_client: FlaskClient) -> None:
     assert isinstance(data["took_ms"], (int, float))
     assert data["hits"] and all(set(hit) == HIT_KEYS for hit in data["hits"])
     assert all("<mark>" in hit["snippet_html"] for hit in data["hits"])
-    assert set(data["facets"]) == {"province", "year", "official"}
+    assert set(data["facets"]) == {"province", "province_2025", "year", "official"}
     for values in data["facets"].values():
         assert all(set(v) == {"value", "count", "selected"} for v in values)
     assert sum(v["count"] for v in data["facets"]["province"]) >= data["total"]
@@ -176,6 +177,7 @@ def test_api_article(web_client: FlaskClient) -> None:
         "date",
         "year",
         "province",
+        "province_2025",
         "district",
         "ward",
         "officials",
@@ -189,7 +191,8 @@ def test_api_article(web_client: FlaskClient) -> None:
     assert "Nguyễn Văn Thi" in data["officials"]
     assert "<mark>an ninh</mark>" in data["body_html"]
     assert data["related"] and all(
-        set(r) == {"id", "title", "url", "date", "province"} for r in data["related"]
+        set(r) == {"id", "title", "url", "date", "province", "province_2025"}
+        for r in data["related"]
     )
     missing = web_client.get("/api/article/khong-co")
     assert missing.status_code == 404 and VIETNAMESE.search(missing.get_json()["error"])
@@ -443,7 +446,7 @@ def stub_page(**changes: Any) -> SearchPage:
         "took_ms": 7.6,
         "suggestion": "an ninh tổ quốc",
         "hits": [hit],
-        "facets": {"province": [], "year": [], "official": officials},
+        "facets": {"province": [], "province_2025": [], "year": [], "official": officials},
         "notices": ("Dấu ngoặc kép chưa đóng.",),
     }
     fields.update(changes)

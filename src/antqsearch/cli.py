@@ -150,7 +150,10 @@ def _service(index: Path | None) -> SearchService:
 @main.command()
 @click.argument("query", required=False, default="")
 @index_option
-@click.option("--province", multiple=True, help="Lọc theo tỉnh (lặp lại để chọn nhiều).")
+@click.option("--province", multiple=True,
+              help="Lọc theo tỉnh/thành trước 7/2025 (63 tỉnh; lặp lại để chọn nhiều).")
+@click.option("--province-2025", "province_2025", multiple=True,
+              help="Lọc theo tỉnh/thành từ 7/2025 (34 tỉnh; lặp lại để chọn nhiều).")
 @click.option("--year", multiple=True, help="Lọc theo năm (lặp lại để chọn nhiều).")
 @click.option("--official", multiple=True, help="Lọc theo quan chức (lặp lại để chọn nhiều).")
 @click.option("--sort", default="relevance", show_default=True,
@@ -162,6 +165,7 @@ def search(
     query: str,
     index: Path | None,
     province: tuple[str, ...],
+    province_2025: tuple[str, ...],
     year: tuple[str, ...],
     official: tuple[str, ...],
     sort: str,
@@ -172,7 +176,8 @@ def search(
     """Tìm bài viết; QUERY rỗng liệt kê mọi bài, mới nhất trước."""
     try:
         request = SearchRequest(query, province, year, official, sort,
-                                whole_number(page, "--page"), whole_number(per_page, "--per-page"))
+                                whole_number(page, "--page"), whole_number(per_page, "--per-page"),
+                                province_2025=province_2025)
         result = _service(index).search(request)
     except (BadRequest, IndexNotReady) as exc:
         _fail(str(exc))

@@ -16,8 +16,10 @@ import numpy as np
 
 from .schema import VALUE_SEPARATOR
 
-FACETS = ("province", "year", "official")
-COLUMNS = {"province": "province", "year": "year", "official": "officials_col"}
+FACETS = ("province", "province_2025", "year", "official")
+# "province" is the legacy view (before 1 July 2025): the legacy province of every article.
+COLUMNS = {"province": "province_legacy", "province_2025": "province_2025", "year": "year",
+           "official": "officials_col"}
 Selection = Mapping[str, Set[str]]
 
 

@@ -33,7 +33,7 @@ _DOMINANCE = 1.5
 _ROUNDS = 3  # rounds of re-sharing ambiguous mentions by the evidence of the others
 
 _PREFIX_RE = re.compile(
-    r"(?<![\w'’])(?:(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường)(?![\w'’])"
+    r"(?<![\w'’])(?:(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường|đặc khu)(?![\w'’])"
     r"|(tp)(?:\.|(?![\w'’])))[ \t]*",
     re.IGNORECASE,
 )
@@ -41,7 +41,7 @@ _NAME_TOKEN_RE = re.compile(r"[ \t]*([^\W_][\w'’]*(?:-[^\W_][\w'’]*)*|[-–]
 _WORD_RE = re.compile(r"[^\W_][\w'’]*")
 _PAREN_RE = re.compile(r"\(([^()\n]{2,80})\)")
 _DISTRICT_TYPES = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "thành phố": "Thành phố"}
-_WARD_TYPES = {"xã": "Xã", "phường": "Phường", "thị trấn": "Thị trấn"}
+_WARD_TYPES = {"xã": "Xã", "phường": "Phường", "thị trấn": "Thị trấn", "đặc khu": "Đặc khu"}
 _NOT_BARE = frozenset({"hồ chí minh"})  # bare "Hồ Chí Minh" is the person, not the city
 
 
@@ -171,9 +171,8 @@ def _typed(entries: Sequence[tuple[str, Place]], unit_type: str | None) -> tuple
     return typed or tuple(place for _, place in entries)
 
 
-def _lookup(key: str, prefix: str) -> tuple[str, tuple[Place, ...]] | None:
+def _lookup(g: _Gazetteer, key: str, prefix: str) -> tuple[str, tuple[Place, ...]] | None:
     """Candidates for a name after a unit-type prefix, with the mention's kind."""
-    g = _gazetteer()
     if prefix == "tỉnh":
         return (_PROVINCE, (g.provinces[key],)) if key in g.provinces else None
     if prefix in _WARD_TYPES:
@@ -213,30 +212,29 @@ def _skip_descriptors(text: str, pos: int) -> int:
 
 
 def _longest_match(
-    text: str, spans: list[tuple[int, int]], prefix: str
+    g: _Gazetteer, text: str, spans: list[tuple[int, int]], prefix: str
 ) -> tuple[int, int, str, tuple[Place, ...]] | None:
     """The longest run of name words that the gazetteer knows after this prefix."""
     for count in range(len(spans), 0, -1):
         start, end = spans[0][0], spans[count - 1][1]
-        found = _lookup(place_key(text[start:end]), prefix)
+        found = _lookup(g, place_key(text[start:end]), prefix)
         if found:
             return start, end, found[0], found[1]
     return None
 
 
-def _prefixed_mentions(text: str) -> Iterator[Mention]:
+def _prefixed_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
     """Mentions introduced by a unit type: "xã Kim Quan", "TP. Tam Kỳ", "tỉnh Hải Dương"."""
     for match in _PREFIX_RE.finditer(text):
         prefix = (match.group(1) or "thành phố").lower()
         pos = _skip_descriptors(text, match.end())
-        found = _longest_match(text, _name_spans(text, pos), prefix)
+        found = _longest_match(g, text, _name_spans(text, pos), prefix)
         if found:
             yield Mention(*found)
 
 
-def _paren_mentions(text: str) -> Iterator[Mention]:
+def _paren_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
     """Bare districts or provinces in parentheses: "(Quan Sơn)", "(Yên Sơn, Tuyên Quang)"."""
-    g = _gazetteer()
     for match in _PAREN_RE.finditer(text):
         offset = match.start(1)
         for part in re.finditer(r"[^,;]+", match.group(1)):
@@ -255,20 +253,21 @@ def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
         yield run[0].start(), run[-1].end()
 
 
-def _bare_province_mentions(text: str, taken: set[int]) -> Iterator[Mention]:
+def _bare_province_mentions(g: _Gazetteer, text: str, taken: set[int]) -> Iterator[Mention]:
     """Province names standing alone ("Công an Hà Nội"), weighted low."""
-    provinces = _gazetteer().provinces
+    provinces = g.provinces
     for start, end in _capitalised_runs(text):
         key = place_key(text[start:end])
         if start not in taken and key in provinces and key not in _NOT_BARE:
             yield Mention(start, end, "bare", (provinces[key],))
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Every place mention in the text, in order."""
-    mentions = list(_prefixed_mentions(text)) + list(_paren_mentions(text))
+def find_mentions(text: str, units: _Gazetteer | None = None) -> list[Mention]:
+    """Every place mention in the text, in order (legacy units unless others are given)."""
+    g = units or _gazetteer()
+    mentions = list(_prefixed_mentions(g, text)) + list(_paren_mentions(g, text))
     taken = {m.start for m in mentions}
-    mentions += _bare_province_mentions(text, taken)
+    mentions += _bare_province_mentions(g, text, taken)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -333,7 +332,7 @@ def _same_rank(a: str, b: str, scores: dict[str, float], first: dict[object, int
     return abs(scores[a] - scores[b]) < 1e-9 and first.get(a) == first.get(b)
 
 
-def _choose(mentions: Sequence[Mention], evidence: _Evidence) -> Place | None:
+def _choose(mentions: Sequence[Mention], evidence: _Evidence, by_ward: bool) -> Place | None:
     """Pick the province with most evidence, then a clearly dominant district and ward in it."""
     provinces, districts, wards = evidence
     if not provinces:
@@ -347,7 +346,7 @@ def _choose(mentions: Sequence[Mention], evidence: _Evidence) -> Place | None:
         (score, first.get(key, 0), key[1]) for key, score in districts.items() if key[0] == province
     )
     ward = None
-    if district:
+    if district or by_ward:  # units without districts (2025): the ward of the province
         ward = _dominant(
             (score, first.get(place, 0), place.ward or "")
             for place, score in wards.items()
@@ -356,17 +355,18 @@ def _choose(mentions: Sequence[Mention], evidence: _Evidence) -> Place | None:
     return Place(province, district, ward or None)
 
 
-def resolve_places(text: str) -> Place | None:
+def resolve_places(text: str, units: _Gazetteer | None = None) -> Place | None:
     """The most likely (province, district, ward) where the article's event takes place.
 
     >>> resolve_places("Sáng 19-7, thị trấn Sơn Lư (Quan Sơn) tổ chức ngày hội.")
     Place(province='Thanh Hóa', district='Quan Sơn', ward='Sơn Lư')
     """
-    mentions = find_mentions(text)
+    g = units or _gazetteer()
+    mentions = find_mentions(text, g)
     if not mentions:
         return None
     shares: list[list[float]] = [[1.0 / len(m.candidates)] * len(m.candidates) for m in mentions]
     for _ in range(_ROUNDS):
         evidence = _aggregate(mentions, shares)
         shares = [_reshare(m, evidence) for m in mentions]
-    return _choose(mentions, _aggregate(mentions, shares))
+    return _choose(mentions, _aggregate(mentions, shares), by_ward=not g.districts)

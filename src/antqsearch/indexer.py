@@ -109,6 +109,8 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
         "title": meta.title,
         "body": meta.body,
         "province": meta.province or "",
+        "province_2025": meta.province_2025 or "",
+        "province_legacy": meta.province_legacy or "",
         "district": meta.district or "",
         "ward": meta.ward or "",
         "year": meta.year if meta.year is not None else 0,

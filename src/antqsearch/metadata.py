@@ -24,7 +24,8 @@ from antqsearch.dates import (
     opening_date,
     plausible,
 )
-from antqsearch.gazetteer import place_key, province_names, resolve_places
+from antqsearch.gazetteer import Place, place_key, province_names
+from antqsearch.merger import legacy_province, places_at, province_2025, provinces_2025
 from antqsearch.officials import find_officials
 
 
@@ -42,6 +43,8 @@ class ArticleMeta:
     officials: tuple[str, ...]
     author: str | None
     warnings: tuple[str, ...] = ()  # metadata dropped as impossible: "dòng 3: …"
+    province_2025: str | None = None  # the province since 1 July 2025 (design §4)
+    province_legacy: str | None = None  # the province before 1 July 2025, when known
 
 
 _TITLE_MAX = 120
@@ -289,7 +292,8 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
     today = today or datetime.date.today()
     layout = _layout(text, today)
     date, warnings = _article_date(layout, today)
-    place = resolve_places(layout.source)
+    places = places_at(layout.source, date)
+    place = places.place
     return ArticleMeta(
         title=layout.title,
         body=layout.body,
@@ -301,10 +305,13 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
         officials=find_officials(layout.source),
         author=find_author(layout.body),
         warnings=layout.warnings + tuple(warnings),
+        province_2025=places.province_2025,
+        province_legacy=places.province_legacy,
     )
 
 
-_OPTIONAL_TEXT = ("date", "province", "district", "ward", "author")
+_OPTIONAL_TEXT = ("date", "province", "province_2025", "district", "ward", "author")
+_NOT_CORRECTIONS = frozenset({"warnings", "province_legacy"})  # derived, never given
 
 
 def _override_value(key: str, value: object) -> object:
@@ -327,16 +334,37 @@ def _override_value(key: str, value: object) -> object:
     if key == "date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise ValueError(f"date: cần dạng YYYY, YYYY-MM hoặc YYYY-MM-DD, không phải {value!r}")
     if key == "province":
-        return _canonical_province(value)
+        return _canonical_province(value, province_names())
+    if key == "province_2025":
+        return _canonical_province(value, provinces_2025())
     return value
 
 
-def _canonical_province(value: str) -> str:
+def _canonical_province(value: str, names: tuple[str, ...]) -> str:
     """The gazetteer's spelling of a province ("Thanh Hoá" → "Thanh Hóa")."""
-    for name in province_names():
+    for name in names:
         if place_key(name) == place_key(value):
             return name
-    raise ValueError(f"province: {value!r} không thuộc 63 tỉnh, thành phố (trước 2025)")
+    if len(names) > 40:
+        raise ValueError(f"province: {value!r} không thuộc 63 tỉnh, thành phố (trước 7/2025) "
+                         "hay 34 tỉnh, thành phố (từ 7/2025)")
+    raise ValueError(f"province_2025: {value!r} không thuộc 34 tỉnh, thành phố (từ 7/2025)")
+
+
+def _provinces_agree(meta: ArticleMeta, changes: dict[str, object]) -> None:
+    """A corrected province brings its 2025 and legacy provinces along, unless given."""
+    province = changes.get("province", meta.province)
+    if "province" in changes:
+        after = bool(meta.date) and str(meta.date) >= "2025-07"
+        current = province_2025(province) if isinstance(province, str) else None
+        changes.setdefault("province_2025", current)
+        legacy = province if not after else (
+            legacy_province(Place(province)) if isinstance(province, str) else None)
+        changes["province_legacy"] = legacy
+    new = changes.get("province_2025", meta.province_2025)
+    legacy = changes.get("province_legacy", meta.province_legacy)
+    if isinstance(legacy, str) and province_2025(legacy) != new:
+        changes["province_legacy"] = legacy_province(Place(new)) if isinstance(new, str) else None
 
 
 def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> ArticleMeta:
@@ -346,7 +374,7 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
     >>> apply_overrides(m, {"year": 2022, "officials": ["Nguyễn Văn Thi"]}).date
     '2022'
     """
-    fields = {f.name for f in dataclasses.fields(ArticleMeta)}
+    fields = {f.name for f in dataclasses.fields(ArticleMeta)} - _NOT_CORRECTIONS
     unknown = sorted(set(overrides) - fields)
     if unknown:
         raise ValueError(
@@ -365,6 +393,7 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
     if isinstance(date, str) and not _valid_iso(date):
         raise ValueError(f"date: {date!r} không phải một ngày có thật")
     changes.update(date=date, year=year)
+    _provinces_agree(meta, changes)
     return dataclasses.replace(meta, **changes)  # type: ignore[arg-type]
 
 

@@ -2,8 +2,9 @@
 
 Plain words (all required), ``"quoted phrases"``, ``-word`` or ``-"phrase"`` to exclude,
 ``OR`` between two terms, and field filters ``province:"Thanh Hóa"``, ``year:2023``,
-``official:"Nguyễn Văn Thi"`` (also ``tinh:``, ``nam:``, ``quanchuc:``). Nothing here raises:
-what cannot be understood is searched as plain text, with a notice for the reader.
+``official:"Nguyễn Văn Thi"`` (also ``tinh:``, ``nam:``, ``quanchuc:``), and
+``province_2025:"Hải Phòng"`` (also ``tinh2025:``) for the provinces since 7/2025. Nothing
+here raises: what cannot be understood is searched as plain text, with a notice for the reader.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ FIELD_ALIASES = {
     "official": "official",
     "quanchuc": "official",
     "canbo": "official",
+    "province2025": "province_2025",
+    "tinh2025": "province_2025",
+    "tinhmoi": "province_2025",
 }
 
 _TOKEN_RE = re.compile(r'(-?)([^\s":]+):("([^"]*)"?|[^\s"]*)|(-?)"([^"]*)("?)|(\S+)')

@@ -14,7 +14,7 @@ from .analysis import FIELDS
 
 # Bump when analysis or extraction changes: a build then re-analyses every article, and
 # the search service refuses an index built by another version.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
 
@@ -46,6 +46,8 @@ def build_schema() -> Schema:
         title=STORED(),
         body=STORED(),
         province=ID(stored=True, sortable=True),
+        province_2025=ID(stored=True, sortable=True),
+        province_legacy=ID(stored=True, sortable=True),
         district=ID(stored=True),
         ward=ID(stored=True),
         year=NUMERIC(int, bits=32, stored=True, sortable=True),

@@ -79,6 +79,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    province_2025: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -107,6 +108,7 @@ class Hit:
     title_html: str = ""
     source: str | None = None
     source_url: str | None = None
+    province_2025: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ class Article:
     related: list[Hit] = field(default_factory=list)
     source: str | None = None
     source_url: str | None = None
+    province_2025: str | None = None
+    province_legacy: str | None = None  # the "province" facet's value (before 7/2025)
 
 
 @dataclass
@@ -471,6 +475,8 @@ class SearchService:
             date=_date(stored.get("date")),
             year=_optional(stored.get("year")),
             province=_optional(stored.get("province")),
+            province_2025=_optional(stored.get("province_2025")),
+            province_legacy=_optional(stored.get("province_legacy")),
             district=_optional(stored.get("district")),
             ward=_optional(stored.get("ward")),
             officials=_officials(stored),
@@ -542,6 +548,7 @@ def _relaxed_notice(relaxed: bool) -> tuple[str, ...]:
 def _selection(request: SearchRequest, parsed: ParsedQuery) -> dict[str, set[str]]:
     selection = {
         "province": set(request.province),
+        "province_2025": set(request.province_2025),
         "year": set(request.year),
         "official": set(request.official),
     }
@@ -584,6 +591,7 @@ def _hit(stored: dict[str, Any], score: float, built: BuiltQuery) -> Hit:
         date=_date(stored.get("date")),
         year=_optional(stored.get("year")),
         province=_optional(stored.get("province")),
+        province_2025=_optional(stored.get("province_2025")),
         officials=_officials(stored),
         author=_optional(stored.get("author")),
         score=round(float(score or 0.0), 4),

@@ -34,8 +34,9 @@ from .store import IndexNotReady
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXTENSION = "antqsearch"
-FACET_NAMES = ("province", "year", "official")
-FACET_LABELS = {"province": "Tỉnh/thành", "year": "Năm", "official": "Quan chức"}
+FACET_NAMES = ("province_2025", "province", "year", "official")
+FACET_LABELS = {"province_2025": "Tỉnh/thành (từ 7/2025)", "province": "Tỉnh/thành (trước 7/2025)",
+                "year": "Năm", "official": "Quan chức"}
 SORT_LABELS = (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))
 MAX_QUERY_CHARS = 1000  # the service keeps 500 and tells the reader
 MAX_SELECTED_VALUES = 50
@@ -78,6 +79,7 @@ class Params:
     sort: str = "relevance"
     page: str = "1"
     per_page: str = ""
+    province_2025: tuple[str, ...] = ()
 
     @classmethod
     def from_args(cls, args: Any) -> Params:
@@ -99,6 +101,7 @@ class Params:
         return SearchRequest(
             query=self.q,
             province=self.province,
+            province_2025=self.province_2025,
             year=self.year,
             official=self.official,
             sort=self.sort,
@@ -108,7 +111,7 @@ class Params:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.province or self.year or self.official)
+        return bool(self.province or self.province_2025 or self.year or self.official)
 
     @property
     def from_search(self) -> bool:
@@ -138,7 +141,7 @@ class Params:
         return self.url(**{facet: chosen})
 
     def cleared(self) -> str:
-        return self.url(province=(), year=(), official=())
+        return self.url(province=(), province_2025=(), year=(), official=())
 
     def article_url(self, article_id: str) -> str:
         return _with_query(url_for("article", article_id=article_id), self.items())
@@ -284,6 +287,7 @@ def related_json(hit: Hit) -> dict[str, Any]:
         "url": hit.url,
         "date": hit.date,
         "province": hit.province,
+        "province_2025": hit.province_2025,
     }
 
 
@@ -294,6 +298,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "date",
         "year",
         "province",
+        "province_2025",
         "district",
         "ward",
         "officials",
