@@ -60,3 +60,28 @@ def test_snippet_picks_the_passage_with_the_matches() -> None:
     marks = Marks(frozenset({("camera", "an"), ("an", "ninh")}), frozenset({"camera"}))
     snippet = snippet_html(text, match_spans(text, marks))
     assert "<mark>camera an ninh</mark>" in snippet and snippet.startswith("… ")
+
+
+PROSE = ("Nhận thức rõ tầm quan trọng của công tác phát động toàn dân bảo vệ an ninh Tổ quốc, "
+         "thời gian qua cấp ủy, chính quyền địa phương đã tập trung lãnh đạo, chỉ đạo và triển "
+         "khai nhiều mô hình hay tại địa phương")
+ARTICLE = (f"Toàn cảnh ngày hội tại thị trấn Sơn Lư.\n{PROSE}\nNâng cao hiệu quả phong trào\n"
+           f"{PROSE.replace('Nhận thức', 'Nhằm nâng cao nhận thức')}.\nBài và ảnh: Văn Thi")
+
+
+def words(*terms: str) -> Marks:
+    return Marks(singles=frozenset(index_term(t) for t in terms))
+
+
+def test_snippets_stay_in_one_paragraph() -> None:
+    """Issue 13, 6: captions, subheads and bylines never run into the text."""
+    opening = snippet_html(ARTICLE, [])
+    assert opening.startswith("Nhận thức rõ") and "Toàn cảnh" not in opening
+    assert "Nâng cao hiệu quả" not in opening
+    marked = snippet_html(ARTICLE, match_spans(ARTICLE, words("nâng", "cao")))
+    assert "Nâng cao hiệu quả phong trào" not in marked  # the subhead: running text wins
+    assert "Bài và ảnh" not in marked and marked.startswith("Nhằm <mark>nâng cao</mark> nhận thức")
+    near_end = snippet_html(ARTICLE, match_spans(ARTICLE, words("địa", "phương")))
+    assert "Nâng cao" not in near_end and "Nhằm" not in near_end
+    byline = snippet_html(ARTICLE, match_spans(ARTICLE, words("Thi")))
+    assert byline == "Bài và ảnh: Văn <mark>Thi</mark>"  # the only match: shown alone

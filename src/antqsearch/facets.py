@@ -20,6 +20,13 @@ FACETS = ("province", "province_2025", "year", "official")
 # "province" is the legacy view (before 1 July 2025): the legacy province of every article.
 COLUMNS = {"province": "province_legacy", "province_2025": "province_2025", "year": "year",
            "official": "officials_col"}
+# How the page and the command line name each facet, in the order the page lists them.
+FACET_LABELS = {
+    "province_2025": "Tỉnh/thành (từ 7/2025)",
+    "province": "Tỉnh/thành (trước 7/2025)",
+    "year": "Năm",
+    "official": "Quan chức",
+}
 Selection = Mapping[str, Set[str]]
 
 

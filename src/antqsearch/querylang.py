@@ -135,3 +135,25 @@ def parse_query(text: str) -> ParsedQuery:
         clauses = clauses[:MAX_CLAUSES]
         notices.append(f"Câu tìm kiếm có quá nhiều từ: chỉ dùng {MAX_CLAUSES} từ đầu.")
     return ParsedQuery(tuple(clauses), {k: tuple(v) for k, v in filters.items()}, tuple(notices))
+
+
+def split_filters(text: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The query without its field filters, and those filters (for the page's checkboxes).
+
+    >>> split_filters('an ninh province:"Thanh Hóa" nam:2023')
+    ('an ninh', {'province': ('Thanh Hóa',), 'year': ('2023',)})
+    >>> split_filters('an ninh -province:x')
+    ('an ninh -province:x', {})
+    """
+    filters: dict[str, list[str]] = {}
+    kept, cursor = [], 0
+    for m in _TOKEN_RE.finditer(text):
+        if m.group(2) is None or m.group(1):
+            continue
+        value = m.group(4) if m.group(4) is not None else m.group(3)
+        if _field_filter(m.group(2), value, filters):
+            kept.append(text[cursor : m.start()])
+            cursor = m.end()
+    kept.append(text[cursor:])
+    rest = " ".join("".join(kept).split())
+    return rest, {k: tuple(v) for k, v in filters.items()}

@@ -6,6 +6,7 @@ lock). When ``antqsearch index`` swaps in a new generation, the next request see
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 from whoosh import query as Q
 
+from .collate import vi_sort_key
+from .datefilter import BadDate, DateColumn, DateCount, parse_day
 from .engine import Engine
 from .facets import FACETS, FacetColumns
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
@@ -80,8 +83,18 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     province_2025: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
 
     def __post_init__(self) -> None:
+        try:
+            for name, what in (("date_from", "Ngày bắt đầu"), ("date_to", "Ngày kết thúc")):
+                if getattr(self, name):
+                    object.__setattr__(self, name, parse_day(getattr(self, name), what))
+        except BadDate as exc:
+            raise BadRequest(str(exc)) from None
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise BadRequest("Ngày bắt đầu phải trước ngày kết thúc.")
         if self.sort not in SORTS:
             raise BadRequest("Cách sắp xếp không hợp lệ: chỉ nhận 'relevance' hoặc 'date'.")
         if not 1 <= self.page <= MAX_PAGE:
@@ -131,6 +144,7 @@ class SearchPage:
     sort: str = "relevance"
     notices: tuple[str, ...] = ()
     relaxed: bool = False
+    dates: list[DateCount] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -141,6 +155,9 @@ class SearchPage:
         data = asdict(self)
         for hit in data["hits"]:
             hit.pop("title_html")
+        for value in data["facets"].get("year", []):
+            if value["value"].isascii() and value["value"].isdigit():
+                value["value"] = int(value["value"])  # an int, as in the hits
         for key in ("sort", "notices", "relaxed"):
             data.pop(key)
         return data
@@ -175,6 +192,7 @@ class _Generation:
     engine: Engine
     facets: FacetColumns
     date_rank: np.ndarray
+    dates: DateColumn
     vocabulary: Vocabulary
     built_at: float | None
     doc_count: int
@@ -250,7 +268,8 @@ def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
         engine = Engine(reader, weights.k1, weights.b, weights.idf, weights.field_b())
         generation = _Generation(
             path, searcher, engine, FacetColumns.load(reader),
-            _date_rank(reader), Vocabulary.load(reader), manifest.built_at if manifest else None,
+            _date_rank(reader), DateColumn.load(reader), Vocabulary.load(reader),
+            manifest.built_at if manifest else None,
             reader.doc_count(),
         )
     except BaseException:
@@ -408,7 +427,12 @@ class SearchService:
         matched = _matching(gen.engine, built, self.weights)
         if matched.relaxed:
             built = built.loosened()
-        filtered, counts = gen.facets.apply(matched.mask, selection)
+        dated = matched.mask
+        if request.date_from or request.date_to:
+            dated = dated & gen.dates.within(request.date_from, request.date_to)
+        filtered, counts = gen.facets.apply(dated, selection)
+        undated = filtered if dated is matched.mask else gen.facets.apply(matched.mask,
+                                                                          selection)[0]
         hits = self._ranked(gen, built, matched.score, filtered, request)
         if built.accented and filtered.any() and not matched.relaxed:
             suggestion = None  # a spelling correction only helps when nothing was found
@@ -421,9 +445,10 @@ class SearchService:
             suggestion=suggestion,
             hits=hits,
             facets=_facet_values(counts, selection),
-            sort=request.sort,
-            notices=parsed.notices + _relaxed_notice(matched.relaxed),
+            sort="date" if built.empty else request.sort,
+            notices=parsed.notices + _relaxed_notice(matched.relaxed and bool(filtered.any())),
             relaxed=matched.relaxed,
+            dates=gen.dates.counts(undated, dt.date.today()),
         )
 
     def rank(self, query: str, limit: int) -> tuple[list[int], np.ndarray]:
@@ -498,7 +523,8 @@ class SearchService:
         return {
             "documents": int(live.sum()),
             "built_at": gen.built_at,
-            "facets": {f: counts[f].most_common() for f in FACETS},
+            "facets": {f: sorted(counts[f].items(), key=lambda i: (-i[1], vi_sort_key(i[0])))
+                       for f in FACETS},
         }
 
 
@@ -546,14 +572,9 @@ def _relaxed_notice(relaxed: bool) -> tuple[str, ...]:
 
 
 def _selection(request: SearchRequest, parsed: ParsedQuery) -> dict[str, set[str]]:
-    selection = {
-        "province": set(request.province),
-        "province_2025": set(request.province_2025),
-        "year": set(request.year),
-        "official": set(request.official),
-    }
+    selection = {facet: set(getattr(request, facet)) for facet in FACETS}
     for facet, values in parsed.filters.items():
-        selection[facet].update(values)
+        selection.setdefault(facet, set()).update(values)
     return {facet: values for facet, values in selection.items() if values}
 
 
@@ -567,9 +588,9 @@ def _facet_values(
         for value in chosen:
             items.setdefault(value, 0)
         if facet == "year":
-            order = sorted(items, reverse=True)
+            order = sorted(items, key=lambda v: (len(v), v), reverse=True)
         else:
-            order = sorted(items, key=lambda v: (-items[v], v))
+            order = sorted(items, key=lambda v: (-items[v], vi_sort_key(v)))
             rest = [v for v in order[LISTED_FACET_VALUES:] if v in chosen]
             order = order[:LISTED_FACET_VALUES] + rest
         facets[facet] = [FacetValue(v, items[v], v in chosen) for v in order]

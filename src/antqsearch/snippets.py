@@ -17,6 +17,10 @@ from .text import Syllable, fold_diacritics, index_term, joined
 
 SNIPPET_CHARS = 260
 CONTEXT_BEFORE = 70
+# A paragraph shorter than this is a caption, subhead or byline, not running text.
+PROSE_CHARS = 160
+# What a window in running text counts over one in a caption (about one more query word).
+PROSE_BONUS = 5
 
 
 @dataclass(frozen=True)
@@ -116,38 +120,61 @@ def mark_html(text: str, spans: Iterable[Span], start: int = 0, end: int | None 
     return "".join(out)
 
 
+def _line(text: str, position: int) -> tuple[int, int]:
+    """Start and end of the line (paragraph) around a position."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
+
+
+def is_prose(text: str, start: int, end: int) -> bool:
+    """A paragraph of running text, not a caption, subhead, byline or dateline: captions
+    and subheads are one short line, bylines ("Bài và ảnh: Văn Thi") shorter still."""
+    return end - start >= PROSE_CHARS
+
+
 def _window(text: str, anchor: int) -> tuple[int, int]:
-    """A window of about SNIPPET_CHARS around an anchor, cut at spaces."""
-    start = max(0, anchor - CONTEXT_BEFORE)
-    paragraph_start = text.rfind("\n", 0, anchor) + 1
-    if paragraph_start > start:
-        start = paragraph_start
-    elif start > 0:
+    """A window of about SNIPPET_CHARS around an anchor inside its paragraph, cut at spaces
+    (a snippet never runs a caption or byline into the next paragraph)."""
+    line_start, line_end = _line(text, anchor)
+    start = max(line_start, anchor - CONTEXT_BEFORE)
+    if start > line_start:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < anchor else start
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
+    end = min(line_end, start + SNIPPET_CHARS)
+    if end < line_end:
         space = text.rfind(" ", start, end)
         end = space if space > anchor else end
     return start, end
 
 
-def _window_score(spans: list[Span], start: int, end: int) -> tuple[int, int]:
+def _window_score(text: str, spans: list[Span], start: int, end: int) -> tuple[int, int]:
     inside = [s for s in spans if s.start >= start and s.end <= end]
     distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
     longest = max((len(s.terms) for s in inside), default=0)
-    return (len(distinct) * 4 + longest * 3 + len(inside), -start)
+    prose = PROSE_BONUS if is_prose(text, *_line(text, start)) else 0
+    return (len(distinct) * 4 + longest * 3 + len(inside) + prose, -start)
+
+
+def _opening(text: str) -> int:
+    """Where the first paragraph of running text starts (0 when there is none)."""
+    position = 0
+    while position < len(text):
+        start, end = _line(text, position)
+        if is_prose(text, start, end):
+            return start
+        position = end + 1
+    return 0
 
 
 def snippet_html(text: str, spans: list[Span]) -> str:
     """The best passage of the text with its matches marked (the opening when none)."""
-    text_len = len(text)
     if not spans:
-        start, end = _window(text, 0)
+        start, end = _window(text, _opening(text))
     else:
         windows = [_window(text, s.start) for s in spans[:200]]
-        start, end = max(windows, key=lambda w: _window_score(spans, *w))
-    body = mark_html(text, spans, start, end).replace("\n", " ")
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < text_len else ""
+        start, end = max(windows, key=lambda w: _window_score(text, spans, *w))
+    line_start, line_end = _line(text, start)
+    body = mark_html(text, spans, start, end)
+    prefix = "… " if start > line_start else ""
+    suffix = " …" if end < line_end else ""
     return f"{prefix}{body.strip()}{suffix}"
