@@ -32,7 +32,9 @@ HIT_KEYS = {
     "score",
     "snippet_html",
 }
-PAGE_KEYS = {"query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets"}
+PAGE_KEYS = {
+    "query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets", "dates"
+}
 VIETNAMESE = re.compile(
     r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữự]", re.IGNORECASE
 )

@@ -1,0 +1,94 @@
+"""Autocomplete: titles, provinces and officials of the index that match what is typed.
+
+A value matches when one of its words starts with the typed text's last word and it
+contains the other typed words, compared without diacritics ("thanh h" → "Thanh Hóa").
+The folded values are kept once per index generation.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from .text import fold_diacritics
+
+MAX_SUGGESTIONS = 8
+PER_KIND = {"province": 3, "official": 3, "title": 5}
+KIND_LABELS = {"province": "Tỉnh/thành", "official": "Quan chức", "title": "Bài viết"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    label: str
+    value: str
+    url: str
+
+    def to_json(self) -> dict[str, str]:
+        return {**asdict(self), "kind_label": KIND_LABELS[self.kind]}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str
+    value: str
+    key: str  # folded, lower case, padded with spaces: " thanh hoa "
+    target: str
+
+
+def _fold(text: str) -> str:
+    return " " + " ".join(fold_diacritics(text).lower().split()) + " "
+
+
+_LOCK = threading.Lock()
+
+
+def _entries(gen: Any) -> list[_Entry]:
+    """Every value worth suggesting in one index generation (read once)."""
+    with _LOCK:
+        found: list[_Entry] | None = getattr(gen, "suggest_entries", None)
+        if found is not None:
+            return found
+        found = []
+        for kind in ("province", "official"):
+            column = gen.facets.columns.get(kind)
+            for value in column.values if column is not None else ():
+                found.append(_Entry(kind, value, _fold(value), value))
+        with gen.engine.lock:
+            reader = gen.searcher.reader()
+            for _, fields in reader.iter_docs():
+                title = str(fields.get("title") or "")
+                if title:
+                    found.append(_Entry("title", title, _fold(title), str(fields["id"])))
+        gen.suggest_entries = found  # kept with the generation, dropped with it
+        return found
+
+
+def _matches(key: str, words: list[str]) -> bool:
+    *others, last = words
+    return f" {last}" in key and all(f" {w} " in key for w in others)
+
+
+def suggestions(service: Any, text: str) -> list[dict[str, str]]:
+    """Up to MAX_SUGGESTIONS matches: provinces, then officials, then titles."""
+    words = _fold(text).split()
+    if not words or len(" ".join(words)) < 2:
+        return []
+    taken = {kind: 0 for kind in PER_KIND}
+    found: list[Suggestion] = []
+    for entry in _entries(service.generation()):
+        if taken[entry.kind] >= PER_KIND[entry.kind] or not _matches(entry.key, words):
+            continue
+        taken[entry.kind] += 1
+        found.append(Suggestion(entry.kind, entry.value, entry.target, _url(entry)))
+    order = {kind: i for i, kind in enumerate(PER_KIND)}
+    found.sort(key=lambda s: order[s.kind])
+    return [s.to_json() for s in found[:MAX_SUGGESTIONS]]
+
+
+def _url(entry: _Entry) -> str:
+    if entry.kind == "title":
+        return f"/article/{quote(entry.target)}"
+    return "/?" + urlencode({entry.kind: entry.value})
