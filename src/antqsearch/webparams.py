@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from .dates import RANGE_LABELS, BadDate, range_dates
+from .datefilter import RANGE_LABELS, BadDate, range_dates
 from .facets import FACET_LABELS, FACETS
 from .querylang import split_filters
 from .search import BadRequest, SearchRequest, whole_number
