@@ -8,7 +8,7 @@ PORT ?= 8000
 export ANTQ_CORPUS_DIR ?= corpus
 export ANTQ_INDEX_DIR ?= index
 
-.PHONY: run test install chromium index lint eval eval-quick eval-metadata bench bench-quick screenshots clean
+.PHONY: run test install chromium index lint eval eval-quick eval-metadata bench bench-quick bench-real screenshots clean
 
 run: install ## Install, build the index if it is missing, serve on localhost
 	@test -f $(ANTQ_INDEX_DIR)/CURRENT || $(BIN)/antqsearch index
@@ -53,6 +53,9 @@ bench: install ## Speed: 10k synthetic articles, ours vs pyvi floor vs SQLite FT
 
 bench-quick: install
 	$(BIN)/python bench/speed.py --articles 1000
+
+bench-real: install ## Speed on ../shared/corpus-real (real news): ours vs pyvi, FTS5, tantivy-py
+	$(BIN)/python bench/real.py $(if $(ARTICLES),--articles $(ARTICLES))
 
 screenshots: install chromium
 	$(BIN)/python scripts/screenshots.py

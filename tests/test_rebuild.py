@@ -48,7 +48,7 @@ def _corpus(tmp_path: Path, count: int = 4) -> tuple[Path, Path]:
 def test_unchanged_files_are_not_read(tmp_path: Path, reads: list[str]) -> None:
     corpus, index = _corpus(tmp_path)
     build_index(corpus, index, workers=1)
-    assert len(reads) == 4
+    assert len(reads) == 8  # the plan hashes each file, the analysis reads it again
     reads.clear()
     again = build_index(corpus, index, workers=1)
     assert reads == [] and again.generation is None and again.unchanged == 4
@@ -65,7 +65,7 @@ def test_unchanged_files_are_not_read(tmp_path: Path, reads: list[str]) -> None:
 
     (corpus / "bai2.meta.json").write_text('{"author": "Lan Anh"}', encoding="utf-8")
     update = build_index(corpus, index, workers=1)
-    assert reads == ["bai2.txt"] and update.updated == 1
+    assert reads == ["bai2.txt", "bai2.txt"] and update.updated == 1
 
 
 def test_recently_modified_files_are_hashed_again(tmp_path: Path,
@@ -181,3 +181,46 @@ def test_manifest_records_stats_and_failures(tmp_path: Path, reads: list[str]) -
     assert set(data["stats"]) == {"bai0"} and set(data["failed"]) == {"bai0"}
     assert len(summary.skipped) == 2
     shutil.rmtree(index)
+
+
+def test_segments_flushed_by_postings_give_the_same_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, _ = _corpus(tmp_path, 12)
+    one, many = tmp_path / "one", tmp_path / "many"
+    build_index(corpus, one, workers=1)
+    monkeypatch.setattr(indexer, "FLUSH_POSTINGS", 40)  # a segment every article or two
+    build_index(corpus, many, workers=1)
+    gen = current_generation(many)
+    assert gen is not None and len(list(gen.glob("*.seg"))) >= 6
+    a, b = SearchService(one), SearchService(many)
+    for query in ("ngày hội", "Alpha3", "xa alpha7", '"người dân"', ""):
+        left, right = a.search(SearchRequest(query)), b.search(SearchRequest(query))
+        assert [(h.id, h.score) for h in left.hits] == [(h.id, h.score) for h in right.hits]
+        assert left.total == right.total
+    assert a.article("bai5").related and [h.id for h in a.article("bai5").related] == [
+        h.id for h in b.article("bai5").related]
+    # updates add small segments, merged among themselves only
+    for n in range(6):
+        (corpus / f"bai{n}.txt").write_text(ARTICLE.format(n=f"Zeta{n}"), encoding="utf-8")
+        build_index(corpus, many, workers=1)
+    service = SearchService(many)
+    assert service.search(SearchRequest("Zeta4")).total == 1
+    assert service.search(SearchRequest("Alpha4")).total == 0
+    assert service.search(SearchRequest("Alpha9")).total == 1
+
+
+def test_updates_merge_their_small_segments_only(tmp_path: Path) -> None:
+    corpus, index = _corpus(tmp_path, 12)
+    build_index(corpus, index, workers=1)
+    counts = []
+    for n in range(6):
+        (corpus / f"bai{n}.txt").write_text(ARTICLE.format(n=f"Eta{n}"), encoding="utf-8")
+        build_index(corpus, index, workers=1)
+        service = SearchService(index)
+        reader = service.generation().searcher.reader()
+        counts.append(sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers()))
+        assert service.search(SearchRequest(f"Eta{n}")).total == 1
+    assert counts[3] == [1, 1, 1, 1, 12]  # four small segments beside the big one
+    assert counts[4] == [5, 12]  # the next update merged the small ones, not the big
+    assert service.search(SearchRequest("Alpha0")).total == 0
+    assert service.search(SearchRequest("Alpha11")).total == 1

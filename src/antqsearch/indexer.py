@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
+from whoosh.writing import NO_MERGE
 
 from .analysis import field_counts
 from .corpus import (
@@ -42,6 +44,9 @@ from .store import (
 
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
+# A segment is written whenever its counted postings reach this many (12 bytes each while
+# collected, about 60 while sorted at the commit): the build's memory bound.
+FLUSH_POSTINGS = 4_000_000
 # A file modified less than this long before a build is hashed again by the next one.
 STAT_SETTLE_NS = 2_000_000_000
 
@@ -79,6 +84,16 @@ class BuildSummary:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """An article to analyse: where it is and the content hash the plan read (its text is
+    read again by the worker that analyses it, so that the plan holds no texts)."""
+
+    id: str
+    path: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """What a build has to do, from the corpus and the current manifest.
 
@@ -86,7 +101,7 @@ class Plan:
     changed since (id → ``[hash, path, reason]``): they are not analysed again.
     """
 
-    to_analyse: list[RawArticle]
+    to_analyse: list[Pending]
     to_remove: list[str]
     hashes: dict[str, str]
     unchanged: int
@@ -138,6 +153,17 @@ def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
     """Extract metadata, segment and count the terms of one article (in a worker process)."""
     meta = article_metadata(raw)
     return meta if isinstance(meta, Skipped) else document_fields(raw, meta)
+
+
+def analyse_file(task: tuple[Path, Pending]) -> dict[str, Any] | Skipped:
+    """Read and analyse one planned article (in a worker process)."""
+    corpus_dir, pending = task
+    raw = read_article(corpus_dir, Path(pending.path))
+    if isinstance(raw, Skipped):
+        return raw
+    if isinstance(raw, Unchanged):  # not reached: no known hash is given
+        raise AssertionError(raw)
+    return analyse(raw)
 
 
 def file_stat(path: Path) -> list[int] | None:
@@ -197,20 +223,72 @@ def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
             unchanged += 1
         else:
             hashes[doc_id] = result.content_hash
-            to_analyse.append(result)
+            to_analyse.append(Pending(doc_id, result.path, result.content_hash))
     to_remove = [doc_id for doc_id in old if doc_id not in hashes]
     return Plan(to_analyse, to_remove, hashes, unchanged, skipped, stats, failed)
 
 
-def _analysed(articles: list[RawArticle], workers: int) -> Iterator[dict[str, Any] | Skipped]:
+def _analysed(corpus_dir: Path, articles: list[Pending],
+              workers: int) -> Iterator[dict[str, Any] | Skipped]:
+    tasks = [(corpus_dir, a) for a in articles]
     if len(articles) < PARALLEL_THRESHOLD or workers <= 1:
-        yield from map(analyse, articles)
+        yield from map(analyse_file, tasks)
         return
     _pyvi()  # load the model and the gazetteer once, before the fork, so workers share them
     extract_metadata(WARM_UP_TEXT)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(analyse, articles, chunksize=8)
+        yield from pool.imap(analyse_file, tasks, chunksize=8)
+
+
+class SegmentedWriter:
+    """Whoosh writers in turn over one generation: the segment is committed whenever its
+    counted postings reach ``flush_postings`` and a new one started, so that a build's
+    memory does not grow with the corpus. Segments are not merged at the end (Whoosh's
+    merge would hold every posting in memory again); an update merges small ones only."""
+
+    def __init__(self, index: Any, flush_postings: int) -> None:
+        self.index, self.flush_postings = index, flush_postings
+        self.writer = CountedWriter(index, limitmb=64)
+        self.segments = 0
+
+    def add_document(self, **fields: Any) -> None:
+        self.writer.add_document(**fields)
+        self._maybe_flush()
+
+    def update_document(self, **fields: Any) -> None:
+        self.writer.update_document(**fields)
+        self._maybe_flush()
+
+    def delete_by_term(self, field: str, text: str) -> None:
+        self.writer.delete_by_term(field, text)
+
+    def _maybe_flush(self) -> None:
+        if self.writer.postings() >= self.flush_postings:
+            self.writer.commit(merge=False)
+            self.segments += 1
+            self.writer = CountedWriter(self.index, limitmb=64)
+
+    def commit(self, full: bool) -> None:
+        self.writer.commit(mergetype=NO_MERGE if full else merge_small_segments)
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the segments of under a quarter of the largest one's
+    documents when there are several (the updates' segments), never the big ones of a
+    full build (a merge holds its segments' postings in memory)."""
+    largest = max((s.doc_count_all() for s in segments), default=0)
+    small = [s for s in segments if s.doc_count_all() < largest / 4]
+    if len(small) < 4:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
 
 
 def _write(
@@ -251,7 +329,7 @@ def build_index(
         summary = _summary_of(plan, manifest, full)
         if full or plan.to_analyse or plan.to_remove:
             generation = _build_generation(
-                index_dir, previous, plan, full, workers, progress, summary
+                corpus_dir, index_dir, previous, plan, full, workers, progress, summary
             )
             publish(index_dir, generation, _new_manifest(plan, summary), previous)
             summary.generation = generation.name
@@ -304,6 +382,7 @@ def _new_manifest(plan: Plan, summary: BuildSummary) -> Manifest:
 
 
 def _build_generation(
+    corpus_dir: Path,
     index_dir: Path,
     previous: Path | None,
     plan: Plan,
@@ -321,13 +400,13 @@ def _build_generation(
         shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks,
                         copy_function=_link_or_copy)
         index = whoosh_index.open_dir(str(generation))
-    writer = CountedWriter(index, limitmb=256)
+    writer = SegmentedWriter(index, FLUSH_POSTINGS)
     try:
         for doc_id in plan.to_remove:
             writer.delete_by_term("id", doc_id)
-        docs = _analysed(plan.to_analyse, workers or os.cpu_count() or 1)
+        docs = _analysed(corpus_dir, plan.to_analyse, workers or os.cpu_count() or 1)
         _write(writer, docs, summary, {a.path: a.id for a in plan.to_analyse}, progress)
-        writer.commit(optimize=full)
+        writer.commit(full or previous is None)
     except BaseException:
         writer.cancel()
         shutil.rmtree(generation, ignore_errors=True)

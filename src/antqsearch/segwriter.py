@@ -94,6 +94,10 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         self.pool = _CountedPool(counted, self._tempstorage, self.newsegment,
                                  limitmb=kwargs.get("limitmb", 128))
 
+    def postings(self) -> int:
+        """Counted postings collected so far (what a segment's commit holds in memory)."""
+        return sum(len(p.docs) for p in self.pool.counted.values())
+
     def add_document(self, **fields: Any) -> None:
         counted = self.pool.counted
         counts = {n: fields.pop(n) for n in list(fields) if n in counted}
