@@ -126,6 +126,8 @@ def parse_query(text: str) -> ParsedQuery:
     {'province': ('Thanh Hóa',)}
     """
     notices: list[str] = []
+    # Lone surrogates (a command line's undecodable bytes) would stop pyvi's tagger.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"Câu tìm kiếm quá dài: chỉ dùng {MAX_QUERY_CHARS} ký tự đầu.")

@@ -13,6 +13,7 @@ writer. The files are Whoosh's W3 codec files, byte for byte what the stock writ
 from __future__ import annotations
 
 import itertools
+import struct
 import zlib
 from array import array
 from collections.abc import Mapping
@@ -21,8 +22,8 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC
-from whoosh.system import pack_uint
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -30,6 +31,8 @@ from .schema import Counted
 
 # Postings turned into Python lists at a time when writing (about 150 MB of lists).
 CHUNK_POSTINGS = 1_000_000
+_TERMINFO = W3TermInfo._struct
+_INT = struct.Struct("!i")
 _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
 
 
@@ -135,13 +138,20 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
 
     def _write_counted(self, name: str, lengths: Any) -> None:
         """Write a counted field's postings, term by term, a chunk of terms at a time (the
-        block loop reads Python lists: 30-odd bytes an item, so not the whole field)."""
+        block loop reads Python lists: 30-odd bytes an item, so not the whole field).
+
+        Each chunk's posting blocks are assembled in one buffer and written at once, and
+        each term's row of the term table is packed here, as Whoosh's ``start_term`` /
+        ``finish_term`` would (same bytes), without its per-term method calls."""
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         postwriter = fieldwriter._postwriter
+        postfile, add_row = postwriter._postfile, fieldwriter._tindex.add
+        field_key = pack_ushort(fieldwriter._fieldid)
+        limit, compression = postwriter._blocklimit, postwriter._compression
         terms, starts, docs, freqs = self.pool.counted[name].in_term_order()
         ends = np.append(starts[1:], len(docs))
-        deltas = _block_deltas(docs, starts, ends, postwriter._blocklimit)
+        deltas = _block_deltas(docs, starts, ends, limit)
         doc_lengths = _field_lengths(lengths, name)[docs]
         packed = [pack_uint(n) for n in range(int(freqs.max()) + 1)]
         first_of, end_of = starts.tolist(), ends.tolist()
@@ -155,10 +165,15 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
                      freqs[chunk].astype(np.float64).tolist(),
                      b"".join([packed[n] for n in freqs[chunk].tolist()]),
                      doc_lengths[chunk].tolist())
+            buffer = bytearray()
+            offset = postfile.tell()
             for k in range(term, last + 1):
-                fieldwriter.start_term(terms[k])
-                _write_blocks(postwriter, (first_of[k] - base, end_of[k] - base), *lists)
-                fieldwriter.finish_term()
+                start = len(buffer)
+                info = _term_blocks(buffer, (first_of[k] - base, end_of[k] - base), limit,
+                                    compression, *lists)
+                add_row(field_key + terms[k],
+                        info + _pack_extent(offset + start, len(buffer) - start))
+            postfile.write(bytes(buffer))
             term = last + 1
         fieldwriter.finish_field()
 
@@ -175,24 +190,29 @@ def _block_deltas(docs: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     return deltas
 
 
-def _write_blocks(postwriter: Any, term: tuple[int, int], ids: list[int], deltas: list[int],
-                  weights: list[float], values: bytes, lengths: list[int]) -> None:
-    """The postings ``term[0]:term[1]`` of a field in blocks, as Whoosh's
-    ``W3PostingsWriter._write_block`` writes them (same bytes: the tests compare), without
-    a Python call per posting."""
-    postfile, terminfo = postwriter._postfile, postwriter._terminfo
-    limit, compression = postwriter._blocklimit, postwriter._compression
-    postfile.write(WHOOSH3_HEADER_MAGIC)
+def _term_blocks(buffer: bytearray, term: tuple[int, int], limit: int, compression: int,
+                 ids: list[int], deltas: list[int], weights: list[float], values: bytes,
+                 lengths: list[int]) -> bytes:
+    """Append the postings ``term[0]:term[1]`` of a field to ``buffer`` in blocks, as
+    Whoosh's ``W3PostingsWriter._write_block`` writes them, and return the term's
+    ``W3TermInfo`` bytes without its extent (same bytes as Whoosh's: the tests compare)."""
+    buffer += WHOOSH3_HEADER_MAGIC
     first, stop = term
+    total_weight, min_length, max_length, max_weight = 0.0, None, 0, 0.0
     for start in range(first, stop, limit):
         end = min(start + limit, stop)
         block_weights = weights[start:end]
         positive = [n for n in lengths[start:end] if n]
-        postwriter._ids, postwriter._weights = ids[start:end], block_weights
-        postwriter._maxweight = max(block_weights)
-        postwriter._minlength = min(positive) if positive else None
-        postwriter._maxlength = max(positive, default=0)
-        terminfo.add_block(postwriter)
+        block_min = min(positive) if positive else None
+        block_max = max(positive, default=0)
+        block_max_weight = max(block_weights)
+        total_weight += sum(block_weights)
+        if min_length is None:
+            min_length = block_min
+        elif block_min is not None:
+            min_length = min(min_length, block_min)
+        max_length = max(max_length, block_max)
+        max_weight = max(max_weight, block_max_weight)
         size = end - start
         if block_weights.count(1.0) == size:
             mini_weights: float | tuple[float, ...] | None = None
@@ -203,15 +223,22 @@ def _write_blocks(postwriter: Any, term: tuple[int, int], ids: list[int], deltas
         data = dumps((tuple(deltas[start:end]), mini_weights, values[4 * start : 4 * end]), 2)
         if compression:
             data = zlib.compress(data, compression)
-        info = dumps((size, ids[end - 1], postwriter._maxweight, compression,
-                      length_to_byte(postwriter._minlength),
-                      length_to_byte(postwriter._maxlength)), 2)
+        info = dumps((size, ids[end - 1], block_max_weight, compression,
+                      length_to_byte(block_min), length_to_byte(block_max)), 2)
         length = len(info) + len(data)
-        postfile.write_int(-length if end == stop else length)
-        postfile.write(info)
-        postfile.write(data)
-        postwriter._blockcount += 1
-    postwriter._new_block()
+        buffer += _INT.pack(-length if end == stop else length)
+        buffer += info
+        buffer += data
+    packed: bytes = _TERMINFO.pack(
+        False, total_weight, stop - first,
+        0 if min_length is None else length_to_byte(min_length), length_to_byte(max_length),
+        max_weight, ids[first], ids[stop - 1])
+    return packed
+
+
+def _pack_extent(offset: int, length: int) -> bytes:
+    extent: bytes = pack_long(offset) + pack_int(length)
+    return extent
 
 
 def _field_lengths(lengths: Any, name: str) -> np.ndarray:
