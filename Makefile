@@ -57,8 +57,9 @@ bench-quick: install
 bench-real: install ## Speed on ../shared/corpus-real (real news): ours vs pyvi, FTS5, tantivy-py
 	$(BIN)/python bench/real.py $(if $(ARTICLES),--articles $(ARTICLES))
 
-screenshots: install chromium
-	$(BIN)/python scripts/screenshots.py
+screenshots: install chromium ## Every page at 1366×900 and 390×844: seeds, 1,000 synthetic
+	$(BIN)/python scripts/screenshots.py --prefix seeds-
+	$(BIN)/python scripts/screenshots.py --synthetic 1000 --prefix synth-
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT

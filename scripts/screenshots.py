@@ -1,15 +1,19 @@
 """Take the screenshots of docs/screenshots/ with headless Chromium (never downloaded).
 
-    python scripts/screenshots.py [--index DIR | --corpus DIR] [--out docs/screenshots]
+    python scripts/screenshots.py [--index DIR | --corpus DIR | --synthetic N]
+                                  [--prefix NAME-] [--out docs/screenshots]
                                   [--chromium /usr/bin/chromium]
 
-Without ``--index`` the articles of ``--corpus`` (default ``corpus/``) are indexed into a
-temporary folder first. The site is served by waitress on a free local port.
+Without ``--index`` the articles of ``--corpus`` (default ``corpus/``), or ``N`` synthetic
+articles made by bench/synth.py, are indexed into a temporary folder first. The site is
+served by waitress on a free local port. Every page at 1366×900 and 390×844.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -28,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 QUERY = "an ninh trật tự"
 
@@ -64,52 +68,70 @@ def serve(index_dir: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def take(base: str, out: Path, chromium: str, browser: Any = None) -> list[Path]:
+def take(base: str, out: Path, chromium: str, browser: Any = None,
+         prefix: str = "") -> list[Path]:
     """Open the pages and write the PNGs (with ``browser`` if given); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     with urlopen(f"{base}/?q={quote_plus(QUERY)}") as response:  # the first query loads pyvi
         response.read()
     if browser is not None:
-        return _shoot(browser, base, out)
+        return _shoot(browser, base, out, prefix)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            return _shoot(browser, base, out)
+            return _shoot(browser, base, out, prefix)
         finally:
             browser.close()
 
 
-def _shoot(browser: Any, base: str, out: Path) -> list[Path]:
-    search = f"{base}/?q={quote_plus(QUERY)}"
-    shots = [
-        ("search-desktop.png", DESKTOP, search, False),
-        ("search-phone.png", PHONE, search, False),
-        ("article-desktop.png", DESKTOP, search, True),
-        ("article-phone.png", PHONE, search, True),
-        (
-            "empty-results.png",
-            DESKTOP,
-            f"{base}/?q=camra&province={quote_plus('Thanh Hóa')}",
-            False,
-        ),
-    ]
+# name, viewport, address, what to do before the shot
+SHOTS = (
+    ("home-desktop.png", DESKTOP, "/", None),
+    ("search-desktop.png", DESKTOP, "/?q=" + quote_plus(QUERY), None),
+    ("search-phone.png", PHONE, "/?q=" + quote_plus(QUERY), None),
+    ("filters-phone.png", PHONE, "/?q=" + quote_plus(QUERY), "drawer"),
+    ("dates-desktop.png", DESKTOP, "/?q=" + quote_plus(QUERY) + "&from=2023-01-01", None),
+    ("suggest-desktop.png", DESKTOP, "/", "suggest"),
+    ("article-desktop.png", DESKTOP, "/?q=" + quote_plus(QUERY), "open"),
+    ("article-phone.png", PHONE, "/?q=" + quote_plus(QUERY), "open"),
+    ("empty-results.png", DESKTOP, "/?q=blockchain&province=" + quote_plus("Thanh Hóa"),
+     None),
+    ("help-phone.png", PHONE, "/tro-giup", None),
+)
+
+
+def _act(page: Any, action: str | None) -> None:
+    if action == "open":
+        page.locator(".hit__title a").first.click()
+        page.wait_for_load_state()
+    elif action == "drawer":
+        page.locator(".filters__toggle").click()
+        option = page.locator(".facet--province_2025 .facet__option, .facet--province "
+                              ".facet__option").first
+        option.click()
+        page.locator("[data-apply][data-count-for]").wait_for()
+    elif action == "suggest":
+        page.locator("#q").press_sequentially("thanh", delay=40)
+        page.locator("#q-suggestions[data-for]").wait_for()
+
+
+def _shoot(browser: Any, base: str, out: Path, prefix: str = "") -> list[Path]:
     written = []
-    for name, viewport, url, open_first in shots:
+    for name, viewport, url, action in SHOTS:
         context = browser.new_context(
             viewport=viewport,
             device_scale_factor=1,
             is_mobile=viewport is PHONE,
             has_touch=viewport is PHONE,
+            locale="vi-VN",
         )
         page = context.new_page()
-        page.goto(url)
-        if open_first:
-            page.locator(".hit__title a").first.click()
-            page.wait_for_load_state()
-        page.screenshot(path=str(out / name))
-        written.append(out / name)
+        page.goto(base + url)
+        _act(page, action)
+        page.screenshot(path=str(out / (prefix + name)))
+        written.append(out / (prefix + name))
         context.close()
     return written
 
@@ -118,6 +140,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an existing index folder")
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
+    parser.add_argument("--synthetic", type=int, help="index N articles of bench/synth.py")
+    parser.add_argument("--prefix", default="", help="put before every file name")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
@@ -126,10 +150,15 @@ def main() -> None:
         if index_dir is None:
             from antqsearch.indexer import build_index
 
+            corpus = args.corpus
+            if args.synthetic:
+                corpus = Path(tmp) / "corpus"
+                subprocess.run([sys.executable, str(REPO / "bench" / "synth.py"), "--articles",
+                                str(args.synthetic), "--out", str(corpus)], check=True)
             index_dir = Path(tmp) / "index"
-            build_index(args.corpus, index_dir)
+            build_index(corpus, index_dir)
         with serve(index_dir) as base:
-            for path in take(base, args.out, args.chromium):
+            for path in take(base, args.out, args.chromium, prefix=args.prefix):
                 print(path)
 
 

@@ -218,6 +218,7 @@
     }).then(function (data) {
       if (data && typeof data.total === "number") {
         button.textContent = "Áp dụng (" + data.total.toLocaleString("vi-VN") + ")";
+        button.setAttribute("data-count-for", query);
       }
     }).catch(function () { /* the button still applies */ });
   }
