@@ -2,7 +2,8 @@
 
 A value matches when one of its words starts with the typed text's last word and it
 contains the other typed words, compared without diacritics ("thanh h" → "Thanh Hóa").
-The folded values are kept once per index generation.
+Provinces and officials come from the facet columns (folded once per index generation);
+titles from a search for the typed words (so that no request reads every stored title).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from urllib.parse import quote, urlencode
 from .text import fold_diacritics
 
 MAX_SUGGESTIONS = 8
+TITLE_WORD = 3  # a last word this long is searched as a word, a shorter one only filters
+TITLE_CANDIDATES = 20
+MAX_TEXT = 100
 PER_KIND = {"province": 3, "official": 3, "title": 5}
 KIND_LABELS = {"province": "Tỉnh/thành", "official": "Quan chức", "title": "Bài viết"}
 
@@ -56,12 +60,6 @@ def _entries(gen: Any) -> list[_Entry]:
             column = gen.facets.columns.get(kind)
             for value in column.values if column is not None else ():
                 found.append(_Entry(kind, value, _fold(value), value))
-        with gen.engine.lock:
-            reader = gen.searcher.reader()
-            for _, fields in reader.iter_docs():
-                title = str(fields.get("title") or "")
-                if title:
-                    found.append(_Entry("title", title, _fold(title), str(fields["id"])))
         gen.suggest_entries = found  # kept with the generation, dropped with it
         return found
 
@@ -73,6 +71,7 @@ def _matches(key: str, words: list[str]) -> bool:
 
 def suggestions(service: Any, text: str) -> list[dict[str, str]]:
     """Up to MAX_SUGGESTIONS matches: provinces, then officials, then titles."""
+    text = text[:MAX_TEXT]
     words = _fold(text).split()
     if not words or len(" ".join(words)) < 2:
         return []
@@ -83,9 +82,23 @@ def suggestions(service: Any, text: str) -> list[dict[str, str]]:
             continue
         taken[entry.kind] += 1
         found.append(Suggestion(entry.kind, entry.value, entry.target, _url(entry)))
+    found += _titles(service, words)
     order = {kind: i for i, kind in enumerate(PER_KIND)}
     found.sort(key=lambda s: order[s.kind])
     return [s.to_json() for s in found[:MAX_SUGGESTIONS]]
+
+
+def _titles(service: Any, words: list[str]) -> list[Suggestion]:
+    """Titles of the best matches of the whole typed words that also fit the last one."""
+    whole = words if len(words[-1]) >= TITLE_WORD else words[:-1]
+    if not whole:
+        return []
+    from .search import SearchRequest  # here: the web app imports this module early
+
+    page = service.search(SearchRequest(" ".join(whole), per_page=TITLE_CANDIDATES))
+    found = [Suggestion("title", hit.title, hit.id, hit.url) for hit in page.hits
+             if _matches(_fold(hit.title), words)]
+    return found[: PER_KIND["title"]]
 
 
 def _url(entry: _Entry) -> str:
