@@ -293,7 +293,8 @@ CHECK_COLUMNS = (("id", "Bài", 24), ("title", "Tiêu đề", 44), ("date", "Ng�
                  ("province", "Tỉnh/thành", 16), ("officials", "Quan chức", 30),
                  ("author", "Tác giả", 18), ("missing", "Còn thiếu", 0))
 CHECK_NAMES = {"title": "tiêu đề", "date": "ngày", "province": "tỉnh/thành",
-               "officials": "quan chức", "author": "tác giả"}
+               "officials": "quan chức", "author": "tác giả",
+               "headline": "tiêu đề riêng (tiêu đề là câu mở đầu)"}
 
 
 def _cell(text: str, width: int) -> str:

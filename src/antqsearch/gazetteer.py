@@ -244,7 +244,10 @@ def _paren_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
                 found = (g.provinces[key], *found)
             if found and part.group().strip()[:1].isupper():
                 start, end = offset + part.start(), offset + part.end()
-                yield Mention(start, end, _DISTRICT, found)
+                # A province alone in brackets labels something else ("THCS Nam Trung Yên
+                # (Hà Nội)"): it counts as a bare mention, a district as a district.
+                kind = _DISTRICT if key in g.districts else "bare"
+                yield Mention(start, end, kind, found)
 
 
 def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
@@ -268,7 +271,52 @@ def find_mentions(text: str, units: _Gazetteer | None = None) -> list[Mention]:
     mentions = list(_prefixed_mentions(g, text)) + list(_paren_mentions(g, text))
     taken = {m.start for m in mentions}
     mentions += _bare_province_mentions(g, text, taken)
-    return sorted(mentions, key=lambda m: m.start)
+    mentions = [m for m in mentions if not _after_institution(text, m)]
+    return _without_lists(text, sorted(mentions, key=lambda m: m.start))
+
+
+_UNIT_TAIL_RE = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s*$", re.IGNORECASE)
+_LIST_GAP_RE = re.compile(
+    r"\s*(?:,|;|và|-|–)\s*(?:(?:tỉnh|thành phố|tp\.?)\s*)?$", re.IGNORECASE)
+_LIST_MIN = 3  # provinces named in one list: a national meeting, not the event's place
+
+
+@cache
+def _institution_re() -> re.Pattern[str]:
+    words = sorted(data_lines("gazetteer_institutions.txt"), key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?<!\w)(?:{body})\s*$")
+
+
+def _after_institution(text: str, mention: Mention) -> bool:
+    """A place that names a court, a newspaper or a university ("TAND TP.HCM", "Pháp Luật
+    TP.HCM"), not where the event is."""
+    before = _UNIT_TAIL_RE.sub("", text[max(0, mention.start - 40) : mention.start])
+    return bool(_institution_re().search(before))
+
+
+def _is_province(mention: Mention) -> bool:
+    return all(place.district is None and place.ward is None for place in mention.candidates)
+
+
+def _without_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop provinces named in a list of several ("TP HCM, Đà Nẵng, Khánh Hòa…")."""
+    dropped: set[int] = set()
+    run: list[int] = []
+    for index, mention in enumerate(mentions):
+        if run and _is_province(mention) and _LIST_GAP_RE.fullmatch(
+                text, mentions[run[-1]].end, mention.start):
+            run.append(index)
+            continue
+        dropped.update(_long_list(mentions, run))
+        run = [index] if _is_province(mention) else []
+    dropped.update(_long_list(mentions, run))
+    return [m for i, m in enumerate(mentions) if i not in dropped]
+
+
+def _long_list(mentions: list[Mention], run: list[int]) -> list[int]:
+    provinces = {mentions[i].candidates[0].province for i in run}
+    return run if len(provinces) >= _LIST_MIN else []
 
 
 def _weight(mention: Mention) -> float:

@@ -131,7 +131,10 @@ def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
         "year": meta.year if meta.year is not None else 0,
         "date": meta.date or "",
         "official": ",".join(meta.officials),
-        "officials_col": VALUE_SEPARATOR.join(meta.officials).encode("utf-8"),
+        # The facet counts the officials at the event (all of them when none is known).
+        "officials_col": VALUE_SEPARATOR.join(
+            meta.officials_at_event or meta.officials).encode("utf-8"),
+        "lead_chars": meta.lead_chars,
         "author": meta.author or "",
         "source": raw.source or "",
         "source_url": raw.source_url or "",

@@ -169,6 +169,25 @@ def _names_2025_units(text: str, legacy: Place | None, new: Place | None) -> boo
     return not (_DISTRICT_WORDS.search(text) or _names_a_gone_province(text))
 
 
+_OPENING = 300  # characters of the title and lead that tell where the event is
+
+
+@cache
+def _abroad_re() -> re.Pattern[str]:
+    names = sorted(data_lines("gazetteer_abroad.txt"), key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
+    return re.compile(rf"(?<!\w)(?:tại|ở|sang|thăm|đến)\s+(?:thủ đô\s+|nước\s+)?(?:{body})"
+                      r"(?![\w])")
+
+
+def event_abroad(text: str) -> bool:
+    """The title or lead places the event in another country ("… tại Lào")."""
+    lines = text.lstrip().split("\n", 1)
+    lead = lines[1].lstrip()[:_OPENING] if len(lines) > 1 else ""
+    first = re.split(r"[.!?](?:\s|$)|\n", lead, maxsplit=1)[0]
+    return bool(_abroad_re().search(f"{lines[0]}\n{first}"))
+
+
 def places_at(text: str, date: str | None) -> Places:
     """The article's place as named at its date, its 2025 province and its legacy province.
 
@@ -176,6 +195,8 @@ def places_at(text: str, date: str | None) -> Places:
     Places(place=Place(province='Hải Phòng', district=None, ward='Chí Minh'), \
 province_2025='Hải Phòng', province_legacy='Hải Dương')
     """
+    if event_abroad(text):
+        return Places(None, None, None)
     legacy = resolve_places(text)
     after = _era_by_date(date)
     wards_named = after or (after is None and _WARD_WORDS.search(text))

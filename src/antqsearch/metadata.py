@@ -26,7 +26,7 @@ from antqsearch.dates import (
 )
 from antqsearch.gazetteer import Place, place_key, province_names
 from antqsearch.merger import legacy_province, places_at, province_2025, provinces_2025
-from antqsearch.officials import find_officials
+from antqsearch.officials import officials_by_role
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class ArticleMeta:
     warnings: tuple[str, ...] = ()  # metadata dropped as impossible: "dòng 3: …"
     province_2025: str | None = None  # the province since 1 July 2025 (design §4)
     province_legacy: str | None = None  # the province before 1 July 2025, when known
+    officials_at_event: tuple[str, ...] = ()  # the officials taking part (the facet's)
+    lead_chars: int = 0  # > 0: no headline; the title is the body's lead sentence, this long
 
 
 _TITLE_MAX = 120
@@ -89,6 +91,7 @@ class _Layout:
     marker: _Marker | None
     datelines: tuple[tuple[int, re.Match[str]], ...]  # (line number, match)
     warnings: tuple[str, ...] = ()
+    lead: int = 0  # without a headline: where the lead sentence used as the title ends
 
 
 _Marker = tuple[int, int, int | None]
@@ -177,7 +180,19 @@ def _assemble(
         title, head = headline, headline
         kept = kept[:title_index] + kept[title_index + 1 :]
     body = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "\n".join(kept)).strip()
-    return _Layout(title, body, f"{head}\n{body}" if head else body, marker, datelines)
+    lead = 0 if head else _lead_end(body)
+    return _Layout(title, body, f"{head}\n{body}" if head else body, marker, datelines,
+                   lead=lead)
+
+
+def _lead_end(body: str) -> int:
+    """Where the body's first sentence (the title of an article without a headline) ends.
+
+    >>> _lead_end("Thời gian qua, xã Kim Quan làm tốt. Phong trào phát triển.")
+    35
+    """
+    sentences = _sentences(body.split("\n", 1)[0], limit=1)
+    return len(sentences[0]) if sentences else 0
 
 
 @cache
@@ -293,6 +308,7 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
     layout = _layout(text, today)
     date, warnings = _article_date(layout, today)
     places = places_at(layout.source, date)
+    at_event, mentioned = officials_by_role(layout.source)
     place = places.place
     return ArticleMeta(
         title=layout.title,
@@ -302,7 +318,9 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
         province=place.province if place else None,
         district=place.district if place else None,
         ward=place.ward if place else None,
-        officials=find_officials(layout.source),
+        officials=at_event + mentioned,
+        officials_at_event=at_event,
+        lead_chars=layout.lead,
         author=find_author(layout.body),
         warnings=layout.warnings + tuple(warnings),
         province_2025=places.province_2025,
@@ -311,7 +329,8 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
 
 
 _OPTIONAL_TEXT = ("date", "province", "province_2025", "district", "ward", "author")
-_NOT_CORRECTIONS = frozenset({"warnings", "province_legacy"})  # derived, never given
+# Derived, never given by an operator.
+_NOT_CORRECTIONS = frozenset({"warnings", "province_legacy", "officials_at_event", "lead_chars"})
 
 
 def _override_value(key: str, value: object) -> object:
@@ -393,6 +412,8 @@ def apply_overrides(meta: ArticleMeta, overrides: Mapping[str, object]) -> Artic
     if isinstance(date, str) and not _valid_iso(date):
         raise ValueError(f"date: {date!r} không phải một ngày có thật")
     changes.update(date=date, year=year)
+    if "officials" in changes:  # the operator's list: every one of them at the event
+        changes["officials_at_event"] = changes["officials"]
     _provinces_agree(meta, changes)
     return dataclasses.replace(meta, **changes)  # type: ignore[arg-type]
 

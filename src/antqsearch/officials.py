@@ -94,7 +94,17 @@ def _person_in_run(
     for cut in range(skip + 2, len(words) - 1):  # place names have two words or more
         if is_place_name(" ".join(words[skip:cut])) and _is_person(words[cut:], punct):
             return run[cut].start(), run[-1].end()
-    return (run[0].start(), run[-1].end()) if _is_person(words, punct) else None
+    skip = _courtesy_words(words)
+    return (run[skip].start(), run[-1].end()) if _is_person(words[skip:], punct) else None
+
+
+def _courtesy_words(words: list[str]) -> int:
+    """How many leading words are a courtesy word ("Ông", "Bà", "Đồng chí"), not the name."""
+    courtesy = _word_set("official_courtesy_words.txt")
+    for size in (2, 1):
+        if len(words) > size + 1 and place_key(" ".join(words[:size])) in courtesy:
+            return size
+    return 0
 
 
 def _name_after_title(form: str, pos: int) -> tuple[int, int] | None:
@@ -106,7 +116,8 @@ def _name_after_title(form: str, pos: int) -> tuple[int, int] | None:
             continue
         seen += 1
         text = word.group()
-        if seen > 14 or not (_capital(text) or text == ":" or place_key(text) in org_words):
+        if seen > 14 or not (_capital(text) or text == ":" or place_key(text) in org_words
+                             or place_key(text) in _word_set("official_courtesy_words.txt")):
             return None
         if _capital(text):
             run = _capital_run(form, word)
@@ -142,14 +153,54 @@ def _title_name_spans(form: str) -> Iterator[tuple[int, int]]:
 
 
 def find_officials(text: str) -> tuple[str, ...]:
-    """Full names of people named with an official title, in order of first mention.
+    """Full names of people named with an official title: those taking part in the event
+    first, then those only quoted or mentioned; each group in order of first mention.
 
     >>> find_officials("Dự có đồng chí Nguyễn Văn Thi, Phó Chủ tịch UBND tỉnh; "
     ...                "Đại tá Lê Quý Thường, Phó Giám đốc Công an tỉnh Hải Dương.")
     ('Nguyễn Văn Thi', 'Lê Quý Thường')
     """
+    return sum(officials_by_role(text), ())
+
+
+def officials_by_role(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(Officials taking part in the event, officials only quoted or mentioned).
+
+    An official takes part when a sentence that names them says so ("dự", "phát biểu",
+    "trao tặng", …: ``data/official_event_words.txt``).
+
+    >>> officials_by_role("Thực hiện chỉ thị của Thủ tướng Nguyễn Xuân Phúc, xã tổ chức "
+    ...                   "ngày hội. Đại tá Lê Quý Thường, Phó Giám đốc Công an tỉnh dự.")
+    (('Lê Quý Thường',), ('Nguyễn Xuân Phúc',))
+    """
     form = matching_form(text)
     seen: dict[str, str] = {}
+    spans: dict[str, list[int]] = {}
     for start, end in sorted(_title_name_spans(form)):
-        seen.setdefault(place_key(form[start:end]), text[start:end])
-    return tuple(seen.values())
+        key = place_key(form[start:end])
+        seen.setdefault(key, text[start:end])
+        spans.setdefault(key, []).append(start)
+    event_re = _event_re()
+    at_event = {key for key, starts in spans.items()
+                if any(event_re.search(_sentence_at(form, start)) for start in starts)}
+    return (tuple(name for key, name in seen.items() if key in at_event),
+            tuple(name for key, name in seen.items() if key not in at_event))
+
+
+_SENTENCE_EDGE_RE = re.compile(r"[.!?\n]")
+
+
+def _sentence_at(form: str, pos: int) -> str:
+    """The sentence around a position."""
+    start = pos
+    while start > 0 and not _SENTENCE_EDGE_RE.match(form, start - 1):
+        start -= 1
+    end = _SENTENCE_EDGE_RE.search(form, pos)
+    return form[start : end.start() if end else len(form)]
+
+
+@cache
+def _event_re() -> re.Pattern[str]:
+    words = sorted({matching_form(w) for w in data_lines("official_event_words.txt")}, key=len)
+    body = "|".join(r"\s+".join(map(re.escape, w.split())) for w in reversed(words))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)

@@ -31,8 +31,11 @@ def check_article(corpus_dir: Path, path: Path) -> dict[str, Any]:
         "officials": list(meta.officials),
         "author": meta.author,
         "warnings": list(meta.warnings),
+        "title_is_lead": meta.lead_chars > 0,
     }
     row["missing"] = [name for name in CHECKED_FIELDS if not row[name]]
+    if row["title_is_lead"]:  # no headline: the title shown is the lead sentence
+        row["missing"].append("headline")
     return row
 
 

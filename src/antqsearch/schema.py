@@ -14,7 +14,7 @@ from .analysis import FIELDS
 
 # Bump when analysis or extraction changes: a build then re-analyses every article, and
 # the search service refuses an index built by another version.
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
 
@@ -55,6 +55,7 @@ def build_schema() -> Schema:
         official=KEYWORD(commas=True, lowercase=False, stored=True, scorable=False),
         officials_col=COLUMN(columns.VarBytesColumn()),
         author=ID(stored=True),
+        lead_chars=STORED(),
         source=STORED(),
         source_url=STORED(),
         **{name: Counted() for name in FIELDS},

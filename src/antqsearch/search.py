@@ -616,7 +616,7 @@ def _hit(stored: dict[str, Any], score: float, built: BuiltQuery) -> Hit:
         officials=_officials(stored),
         author=_optional(stored.get("author")),
         score=round(float(score or 0.0), 4),
-        snippet_html=snippet_html(body, spans),
+        snippet_html=snippet_html(body, spans, int(stored.get("lead_chars") or 0)),
         title_html=mark_html(title, title_spans),
         source=_optional(stored.get("source")),
         source_url=_optional(stored.get("source_url")),

@@ -147,6 +147,17 @@ def _window(text: str, anchor: int) -> tuple[int, int]:
     return start, end
 
 
+def _after_lead(text: str, lead: int) -> tuple[int, int]:
+    """A window that starts after the lead sentence, inside its paragraph, cut at a space."""
+    start = lead + len(text[lead:]) - len(text[lead:].lstrip())
+    line_end = _line(text, start)[1]
+    end = min(line_end, start + SNIPPET_CHARS)
+    if end < line_end:
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
+
+
 def _window_score(text: str, spans: list[Span], start: int, end: int) -> tuple[int, int]:
     inside = [s for s in spans if s.start >= start and s.end <= end]
     distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
@@ -166,15 +177,24 @@ def _opening(text: str) -> int:
     return 0
 
 
-def snippet_html(text: str, spans: list[Span]) -> str:
-    """The best passage of the text with its matches marked (the opening when none)."""
-    if not spans:
-        start, end = _window(text, _opening(text))
+def snippet_html(text: str, spans: list[Span], lead: int = 0) -> str:
+    """The best passage of the text with its matches marked (the opening when none).
+
+    ``lead``: the length of a lead sentence shown as the title (an article without a
+    headline); the passage starts after it.
+    """
+    anchors = [s for s in spans if s.start >= lead]
+    after_lead = _after_lead(text, lead) if lead else None
+    if not anchors:
+        start, end = after_lead or _window(text, _opening(text))
     else:
-        windows = [_window(text, s.start) for s in spans[:200]]
+        windows = [_window(text, s.start) for s in anchors[:200]]
         start, end = max(windows, key=lambda w: _window_score(text, spans, *w))
+        if after_lead and start < lead:
+            start, end = after_lead
     line_start, line_end = _line(text, start)
     body = mark_html(text, spans, start, end)
-    prefix = "… " if start > line_start else ""
+    opening = after_lead[0] if after_lead else line_start
+    prefix = "… " if start > max(line_start, opening) else ""
     suffix = " …" if end < line_end else ""
     return f"{prefix}{body.strip()}{suffix}"
