@@ -68,6 +68,7 @@ def test_watcher_swaps_in_a_warm_generation(tmp_path: Path) -> None:
     (corpus / "bai_9.txt").write_text(article_text("Bài mới", "moixyz"), "utf-8")
     build_index(corpus, index, workers=1)
     _wait(lambda: service.search(SearchRequest("moixyz")).total == 1)
+    _wait(lambda: bool(warmed))  # the watcher calls warm just after the swap
     assert warmed and old is not None
     _wait(lambda: not old.exists())  # the old generation went with its last reader
 
