@@ -145,9 +145,9 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
 
     The candidate is the latest year of a dated or named mention (never past, plan or
     range, never after today's year); no mention of a later year may report it as past. It
-    is taken when it is named again besides a mention in the title or opening, when two
-    kinds of mention agree on it three times, or when the opening names it as the current
-    period ("6 tháng đầu năm 2024", "quý I/2021").
+    is named in the title or opening, and taken when it is named again, when two kinds of
+    mention agree on it three times, or when the opening names it as the current period
+    ("6 tháng đầu năm 2024", "quý I/2021").
     """
     evidence: dict[int, list[YearMention]] = defaultdict(list)
     latest = 0
@@ -161,6 +161,8 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
         return None
     year = max(evidence)
     found = evidence[year]
+    if not any(m.start < opening_end for m in found):
+        return None  # the year of the event told in the opening is named near it
     early = {m.kind for m in found if m.start < opening_end}
     kinds = {m.kind for m in found if m.kind != "bare"}
     if (len(found) >= 2 and early & _YEAR_LEVEL) or (len(kinds) >= 2 and len(found) >= 3):
@@ -193,13 +195,14 @@ def impossible_opening_date(text: str, opening_end: int, today: datetime.date) -
     return None
 
 
-def _leads(text: str, event: re.Match[str]) -> bool:
-    """The event date opens a paragraph: "Ngày 25/8/2024, phường …" (a dateline's place)."""
-    start = text.rfind("\n", 0, event.start()) + 1
-    return not text[start : event.start()].strip()
+def _leads(text: str, event: re.Match[str], body_start: int) -> bool:
+    """The event date opens the body: "Ngày 25/8/2024, phường …" (a dateline's place)."""
+    return not text[body_start : event.start()].strip()
 
 
-def opening_date(text: str, opening_end: int, today: datetime.date) -> str | None:
+def opening_date(
+    text: str, opening_end: int, today: datetime.date, body_start: int = 0
+) -> str | None:
     """The date of the event told in the opening, with its year from the text's context.
 
     >>> opening_date("Sáng 19-7, thị trấn tổ chức ngày hội năm 2023.", 400,
@@ -208,7 +211,8 @@ def opening_date(text: str, opening_end: int, today: datetime.date) -> str | Non
     """
     year = context_year(text, opening_end, today)
     event = _EVENT_DATE_RE.search(text, 0, opening_end)
-    if event and event.group(3) and (year == int(event.group(3)) or _leads(text, event)):
+    dated = event is not None and event.group(3) is not None
+    if event and dated and (year == int(event.group(3)) or _leads(text, event, body_start)):
         told = iso(int(event.group(3)), int(event.group(2)), int(event.group(1)))
         if plausible(told, today):
             return told

@@ -269,7 +269,8 @@ def _article_date(layout: _Layout, today: datetime.date) -> tuple[str | None, li
         line = layout.source.count("\n", 0, max(0, layout.source.find(impossible))) + 1
         warnings.append(f"đoạn đầu, dòng {line}: ngày {impossible!r} không phải một ngày có "
                         "thật, bỏ qua")
-    return opening_date(text, opening_end, today), warnings
+    body_start = len(layout.source) - len(layout.body)
+    return opening_date(text, opening_end, today, body_start), warnings
 
 
 # ---------------------------------------------------------------------------- author
