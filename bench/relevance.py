@@ -130,7 +130,8 @@ def cached_index(passages_path: Path, passages: list[dict[str, str]]) -> Path:
     index_dir = folder / "index"
     if (index_dir / "CURRENT").exists():
         return index_dir
-    shutil.rmtree(folder, ignore_errors=True)
+    for stale in WORK.glob(f"{passages_path.parent.name}-{passages_path.stem}-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # built by other code
     corpus = folder / "corpus"
     corpus.mkdir(parents=True)
     for passage in passages:

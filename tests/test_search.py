@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from antqsearch.search import BadRequest, SearchPage, SearchRequest, SearchService
+from antqsearch.search import BadRequest, Hit, SearchPage, SearchRequest, SearchService
 from antqsearch.text import syllable_terms
 
 SON_LU = "000_ae1a3d5dfa8173e5"
@@ -41,7 +41,7 @@ def test_issue_acceptance_queries(service: SearchService) -> None:
 def test_accentless_query_matches_accented_text_and_suggests(service: SearchService) -> None:
     page = search(service, "camera an ninh ha noi")
     assert ids(page)[0] == "t01_hanoi_camera"
-    assert page.suggestion == "camera an ninh hà nội"
+    assert page.suggestion == "camera an ninh Hà Nội"  # a name keeps the index's capitals
     assert "<mark>" in page.hits[0].snippet_html
 
 
@@ -125,3 +125,96 @@ def test_related_are_whooshs_more_like_this(service: SearchService) -> None:
             theirs = [h["id"] for h in hits]
         assert ours == theirs
         assert len(ours) >= 3
+
+
+def _marked(hit: Hit) -> bool:
+    return "<mark>" in hit.title_html or "<mark>" in hit.snippet_html
+
+
+@pytest.mark.parametrize("query", ["thanh hoa", "Thanh Hóa", "nguyen van thi", "le van dung",
+                                   "lê văn dũng", "an ninh trật tự", "hai duong"])
+def test_a_hit_with_nothing_marked_is_never_above_a_marked_one(
+        service: SearchService, query: str) -> None:
+    marked = [_marked(hit) for hit in search(service, query, per_page=50).hits]
+    assert marked == sorted(marked, reverse=True), marked
+
+
+def test_phrase_count(service: SearchService) -> None:
+    page = search(service, "thanh hoa")
+    assert page.phrase_total == 2 and page.total > 2  # the other hits have the words apart
+    assert set(ids(page)[:2]) == {SON_LU, AN_HUNG}
+    assert search(service, "Nguyễn Văn Thi").phrase_total == 1
+    assert search(service, "an ninh").phrase_total == search(service, '"an ninh"').total
+    assert search(service, "camera").phrase_total is None  # one word
+    assert search(service, '"Chí Linh" an ninh').phrase_total is None  # not one run
+
+
+def test_suggestions_keep_capitals_and_prefer_what_stands_together(
+        service: SearchService) -> None:
+    assert search(service, "thanh hoa").suggestion == "Thanh Hóa"
+    # "thị" (thị trấn, thị xã) is far more frequent than "thi": the pair "văn thi" decides.
+    assert search(service, "nguyen van thi").suggestion == "Nguyễn Văn Thi"
+    assert search(service, "le van dung").suggestion == "Lê Văn Dũng"
+    assert search(service, "an ninh to quoc").suggestion == "an ninh tổ quốc"
+
+
+def test_adjacent_words_outrank_scattered_ones(tmp_path: Path) -> None:
+    """An article naming Lê Văn Dũng once, in a long body, is above one where the three
+    syllables are many and short-fielded (in its title) but never side by side."""
+    from antqsearch.indexer import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = "Ngày hội toàn dân bảo vệ an ninh Tổ quốc diễn ra sôi nổi ở xã. " * 30
+    (corpus / "together.txt").write_text(
+        f"Ngày hội ở xã Hòa Bình\n\n{filler}Đồng chí Lê Văn Dũng dự ngày hội.\n",
+        encoding="utf-8")
+    (corpus / "apart.txt").write_text(
+        "Lê Hoa, Văn Nam và Dũng Tiến\n\nÔng Lê Hoa, ông Văn Nam, anh Dũng Tiến. "
+        "Lê Hoa kể. Văn Nam kể. Dũng Tiến kể.\n", encoding="utf-8")
+    for i in range(4):  # other articles, so that the three syllables are rare words
+        (corpus / f"other{i}.txt").write_text(f"Tin {i}\n\n{filler}\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    scattered_wins = SearchService(tmp_path / "index")
+    for query in ("lê văn dũng", "le van dung"):
+        page = scattered_wins.search(SearchRequest(query))
+        assert ids(page) == ["together", "apart"], query
+        assert page.hits[0].score < page.hits[1].score  # the order is not the score's
+        assert page.phrase_total == 1
+
+
+def _stub_units(size: int, frequencies: list[int]) -> tuple[object, list[object]]:
+    import numpy as np
+
+    from antqsearch.engine import Engine, Evaluation
+
+    engine = Engine.__new__(Engine)  # only what idf and the gates read
+    engine.size = engine.documents = size
+    engine.idf_form = "bm25"
+    rng = np.random.default_rng(7)
+    units = []
+    for n in frequencies:
+        mask = np.zeros(size, dtype=bool)
+        mask[rng.choice(size, n, replace=False)] = True
+        units.append(Evaluation(mask, mask.astype(np.float32)))
+    return engine, units
+
+
+def test_a_loosened_query_never_matches_most_of_the_corpus() -> None:
+    """`HIV sau vu TNGT`: two rare words, two common ones (``vu`` folds vụ, vũ, vú…). A share
+    of the words' count lets the two common ones match most of the corpus; a share of the
+    query's information (idf) does not, nor does the loosening when nothing has it all."""
+    from dataclasses import replace
+
+    from antqsearch.querybuild import Weights
+    from antqsearch.search import _gate, _loosened
+
+    engine, units = _stub_units(10_000, [12, 30, 7_000, 8_000])
+    by_count = _gate(engine, units, replace(Weights(), coverage="off", should_match=0.4), True)
+    assert by_count.sum() > 5_000
+    by_information = _gate(engine, units, Weights(), True)
+    rare = units[0].mask | units[1].mask
+    assert 0 < by_information.sum() <= rare.sum() and not (by_information & ~rare).any()
+    loosened = _loosened(engine, units, Weights())
+    assert 0 < loosened.sum() <= rare.sum()
+    assert _loosened(engine, units, replace(Weights(), relax_share=0.0)).sum() > 5_000

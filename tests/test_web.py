@@ -33,7 +33,8 @@ HIT_KEYS = {
     "snippet_html",
 }
 PAGE_KEYS = {
-    "query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets", "dates"
+    "query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets", "dates",
+    "phrase_total",
 }
 VIETNAMESE = re.compile(
     r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữự]", re.IGNORECASE
@@ -168,6 +169,19 @@ def test_api_json_is_design_6(web_client: FlaskClient) -> None:
         assert all(set(v) == {"value", "count", "selected"} for v in values)
     assert sum(v["count"] for v in data["facets"]["province"]) >= data["total"]
     assert all(isinstance(h["year"], int) for h in data["hits"] if h["year"] is not None)
+
+
+def test_phrase_count_on_the_page_and_in_the_api(web_client: FlaskClient) -> None:
+    """Two seed articles have "Thanh Hóa" side by side (one in its extracted province)."""
+    data = web_client.get("/api/search", query_string={"q": "thanh hoa"}).get_json()
+    assert data["phrase_total"] == 2 and data["total"] >= 2
+    assert data["suggestion"] == "Thanh Hóa"
+    page = web_client.get("/", query_string={"q": "thanh hoa"}).get_data(as_text=True)
+    assert "2 bài có cụm từ này" in page
+    quoted = web_client.get("/api/search", query_string={"q": '"Chí Linh"'}).get_json()
+    assert quoted["phrase_total"] is None  # a quoted phrase: every hit has it
+    page = web_client.get("/", query_string={"q": '"Chí Linh"'}).get_data(as_text=True)
+    assert "cụm từ này" not in page
 
 
 def test_api_article(web_client: FlaskClient) -> None:

@@ -32,7 +32,24 @@ MIN_FOLDED_SINGLE = 4
 
 @dataclass(frozen=True)
 class Weights:
-    """Field and signal weights of the ranking (tuned with bench/relevance.py)."""
+    """Every parameter of the ranking, in one place (measured with ``make eval``; see the
+    ablation table in bench/README.md).
+
+    * ``head``, ``body``: field weights of the title + metadata and of the text, added up
+      per word *before* saturation when ``bm25f`` (BM25F), else each field saturated apart;
+      ``exact_in_folded``: how much the typed spelling counts within a query without
+      diacritics; ``k1``, ``b`` (``b_head``, ``b_text`` per field); ``idf``: ``bm25``
+      (log(1 + (N−n+0.5)/(n+0.5))) or ``whoosh`` (log(N/(n+1)) + 1).
+    * ``bigram``: adjacent query syllables found side by side; ``compound``: pyvi words.
+    * Matching: every content word of a query of up to ``all_up_to`` words; of a longer one
+      ``should_match`` of its information (``coverage`` ``all``: the idf of the words an
+      article has over the idf of all, ``folded``: so only without diacritics, ``off``: a
+      share of the words' count). When nothing matches, the articles with the most of the
+      query's information, at least ``relax_share`` of it if any has that much.
+    * Adjacent first: for queries of up to ``adjacent_up_to`` content words, articles with
+      the words side by side come before the others (``adjacent_rule`` ``all``: every pair,
+      i.e. the whole run; ``any``: one pair; ``count``: the more pairs the earlier).
+    """
 
     head: float = 3.0
     body: float = 1.0
@@ -40,13 +57,17 @@ class Weights:
     bigram: float = 0.7
     compound: float = 0.1
     all_up_to: int = 3
-    should_match: float = 0.4
+    should_match: float = 0.3
     k1: float = 1.2
     b: float = 0.75
     b_head: float = 0.75
     b_text: float = 0.75
     idf: str = "bm25"
     bm25f: bool = True
+    adjacent_up_to: int = 3
+    adjacent_rule: str = "all"
+    coverage: str = "all"
+    relax_share: float = 0.5
 
     def field_b(self) -> dict[str, float]:
         """Length normalisation per field (the others use ``b``)."""
@@ -71,6 +92,10 @@ class BuiltQuery:
     marks: Marks = field(default_factory=Marks)
     accented: bool = True
     loose_marks: frozenset[str] = frozenset()
+    # The adjacent pairs of the plain words (scored, and counted for "adjacent first");
+    # ``one_run``: the query is one run of plain words (all its pairs = the words together).
+    pairs: tuple[Q.Query, ...] = ()
+    one_run: bool = False
 
     def loosened(self) -> BuiltQuery:
         """The same query, marking every content syllable alone (for relaxed results)."""
@@ -89,7 +114,7 @@ def min_should_match(content_units: int, weights: Weights) -> int:
     long one (questions carry words that the answer does not repeat).
 
     >>> [min_should_match(n, Weights()) for n in (1, 2, 3, 4, 6, 10)]
-    [1, 2, 3, 2, 3, 4]
+    [1, 2, 3, 2, 2, 3]
     """
     if content_units <= weights.all_up_to:
         return content_units
@@ -196,13 +221,11 @@ class _Builder:
         return units
 
     def boosts(self, terms: list[str], words: list[Word]) -> list[Q.Query]:
-        """Optional clauses: adjacent pairs of the run, its pyvi compounds."""
-        w = self.weights
-        boosts = [self.pair(a, b, w.bigram) for a, b in _pairs(terms)]
-        if self.accented and len(terms) > 1:
-            boosts.extend(Q.Term("words", word.term, boost=w.compound)
-                          for word in words if word.syllables > 1)
-        return boosts
+        """Optional clauses: the run's pyvi compounds."""
+        if not (self.accented and len(terms) > 1):
+            return []
+        return [Q.Term("words", word.term, boost=self.weights.compound)
+                for word in words if word.syllables > 1]
 
     def clause(self, clause: Clause) -> Q.Query | None:
         """A quoted phrase or an ``OR`` group, as one query (None if it has no syllable)."""
@@ -256,7 +279,9 @@ def build_query(
         _mark_hint(builder, accented_hint)
     units: list[Unit] = []
     boosts: list[Q.Query] = []
-    for run in _runs(parsed.positive):
+    pairs: list[Q.Query] = []
+    runs = _runs(parsed.positive)
+    for run in runs:
         if len(run) == 1 and (run[0].phrase or run[0].alternatives):
             query = builder.clause(run[0])
             units.extend([Unit(query, "required")] if query else [])
@@ -266,9 +291,11 @@ def build_query(
         words = builder.mark_words(run_text)
         units.extend(builder.run(terms))
         boosts.extend(builder.boosts(terms, words))
+        pairs.extend(builder.pair(a, b, builder.weights.bigram) for a, b in _pairs(terms))
     loose = {t if accented else fold_diacritics(t)
              for t in syllable_terms(text) if t not in stopwords()}
     excluder = _Builder(accented, builder.weights)
     negative = [q for q in map(excluder.clause, parsed.negative) if q is not None]
     return BuiltQuery(tuple(units), tuple(boosts), Q.Or(negative) if negative else None,
-                      builder.marks(), accented, frozenset(loose))
+                      builder.marks(), accented, frozenset(loose), tuple(pairs),
+                      len(runs) == 1 and bool(pairs))

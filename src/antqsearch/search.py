@@ -22,7 +22,7 @@ from whoosh import query as Q
 
 from .collate import vi_sort_key
 from .datefilter import BadDate, DateColumn, DateCount, parse_day
-from .engine import Engine
+from .engine import Engine, Evaluation
 from .facets import FACETS, FacetColumns
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
@@ -145,6 +145,9 @@ class SearchPage:
     notices: tuple[str, ...] = ()
     relaxed: bool = False
     dates: list[DateCount] = field(default_factory=list)
+    # How many of the results have the query's words side by side ("12 bài có cụm từ
+    # này"); None unless the query is several plain words and some results have them so.
+    phrase_total: int | None = None
 
     @property
     def pages(self) -> int:
@@ -210,6 +213,11 @@ class _Generation:
             else:
                 self.stored_cache.move_to_end(docnum)
             return found
+
+    def pair_frequency(self, pair: str) -> int:
+        """How many articles have two syllables side by side (``"văn thi"``)."""
+        with self.engine.lock:
+            return int(self.searcher.reader().doc_frequency("pairs", pair))
 
     def document_number(self, article_id: str) -> int | None:
         with self.engine.lock:
@@ -433,7 +441,7 @@ class SearchService:
         filtered, counts = gen.facets.apply(dated, selection)
         undated = filtered if dated is matched.mask else gen.facets.apply(matched.mask,
                                                                           selection)[0]
-        hits = self._ranked(gen, built, matched.score, filtered, request)
+        hits = self._ranked(gen, built, matched, filtered, request)
         if built.accented and filtered.any() and not matched.relaxed:
             suggestion = None  # a spelling correction only helps when nothing was found
         return SearchPage(
@@ -449,6 +457,7 @@ class SearchService:
             notices=parsed.notices + _relaxed_notice(matched.relaxed and bool(filtered.any())),
             relaxed=matched.relaxed,
             dates=gen.dates.counts(undated, dt.date.today()),
+            phrase_total=_phrase_total(matched, filtered),
         )
 
     def rank(self, query: str, limit: int) -> tuple[list[int], np.ndarray]:
@@ -457,7 +466,7 @@ class SearchService:
         gen = self.generation()
         built = build_query(parse_query(query), self.weights)
         matched = _matching(gen.engine, built, self.weights)
-        return [int(d) for d in gen.engine.top(matched.score, matched.mask, 0, limit)], \
+        return [int(d) for d in gen.engine.top(matched.order, matched.mask, 0, limit)], \
             matched.mask
 
     def document_numbers(self) -> dict[str, int]:
@@ -467,11 +476,12 @@ class SearchService:
             ids = gen.searcher.reader().column_reader("id", translate=True)
             return {ids[d]: d for d in range(gen.engine.size) if gen.engine.live[d]}
 
-    def _ranked(self, gen: _Generation, built: BuiltQuery, score: np.ndarray,
+    def _ranked(self, gen: _Generation, built: BuiltQuery, matched: _Matched,
                 docs: np.ndarray, request: SearchRequest) -> list[Hit]:
         start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
         by_date = request.sort == "date" or built.empty
-        order = gen.date_rank.astype(np.float64) if by_date else score
+        order = gen.date_rank.astype(np.float64) if by_date else matched.order
+        score = matched.score
         return [_hit(gen.stored(int(d)), 0.0 if by_date else float(score[d]), built)
                 for d in gen.engine.top(order, docs, start, stop)]
 
@@ -479,7 +489,8 @@ class SearchService:
     def _suggestion(gen: _Generation, parsed: ParsedQuery) -> str | None:
         if not parsed.positive or any(c.alternatives for c in parsed.clauses):
             return None
-        return suggest(" ".join(c.text for c in parsed.positive), gen.vocabulary)
+        return suggest(" ".join(c.text for c in parsed.positive), gen.vocabulary,
+                       gen.pair_frequency)
 
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
@@ -533,11 +544,72 @@ class _Matched:
     mask: np.ndarray
     score: np.ndarray
     relaxed: bool
+    order: np.ndarray  # the ranking key: adjacency tier first, then the score
+    together: np.ndarray | None = None  # articles with all the words side by side
+
+
+def _adjacency(engine: Engine, built: BuiltQuery, score: np.ndarray, content_units: int,
+               weights: Weights) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ranking key and the articles with every pair. For a short query (a name, a
+    place: at most ``adjacent_up_to`` content words), an article where more of its words
+    stand together outranks any with fewer, whatever their scores."""
+    if not built.pairs:
+        return score, None
+    masks = [engine.evaluate(p).mask for p in built.pairs]
+    together = np.logical_and.reduce(masks) if built.one_run else None
+    if content_units > weights.adjacent_up_to:
+        return score, together
+    tier = np.sum(masks, axis=0, dtype=np.float64)
+    if weights.adjacent_rule == "any":
+        tier = (tier > 0).astype(np.float64)
+    elif weights.adjacent_rule == "all":
+        tier = (tier == len(masks)).astype(np.float64)
+    return tier * (float(score.max()) + 1.0) + score, together
+
+
+def _coverage(engine: Engine, units: list[Evaluation]) -> tuple[np.ndarray, float]:
+    """How much of the query's information each article has: the idf of the units it
+    matches, added up, and the idf of all (units found nowhere do not count)."""
+    frequencies = [int(e.mask.sum()) for e in units]
+    idf = [engine.idf(n) if n else 0.0 for n in frequencies]
+    covered = np.zeros(engine.size, dtype=np.float64)
+    for weight, unit in zip(idf, units, strict=True):
+        covered += weight * unit.mask
+    return covered, float(sum(idf))
+
+
+def _gate(engine: Engine, counted: list[Evaluation], weights: Weights,
+          accented: bool) -> np.ndarray:
+    """Articles with enough content units: all of a short query; of a long one, a share of
+    its units (``coverage`` off) or of its information (idf-weighted: ``coverage`` all, or
+    folded for queries without diacritics only)."""
+    need = min_should_match(len(counted), weights)
+    weighted = weights.coverage == "all" or (weights.coverage == "folded" and not accented)
+    if weighted and len(counted) > weights.all_up_to:
+        covered, total = _coverage(engine, counted)
+        gate: np.ndarray = covered >= weights.should_match * total - 1e-9
+        return gate
+    gate = np.sum([e.mask for e in counted], axis=0) >= need
+    return gate
+
+
+def _loosened(engine: Engine, units: list[Evaluation], weights: Weights) -> np.ndarray:
+    """When no article has enough of the query: those with the most of its information
+    (at least ``relax_share`` of it when any has that much), never every article with
+    one common word of it (``relax_share`` 0: any unit, as before)."""
+    if weights.relax_share <= 0:
+        anything: np.ndarray = np.logical_or.reduce([e.mask for e in units])
+        return anything
+    covered, total = _coverage(engine, units)
+    threshold = min(weights.relax_share * total, float(covered.max()))
+    return (covered >= threshold - 1e-9) & (covered > 0)
 
 
 def _matching(engine: Engine, built: BuiltQuery, weights: Weights) -> _Matched:
-    """Articles with every required unit and enough content units (relaxed to any unit when
-    that leaves nothing), none excluded; and their scores."""
+    """Articles with every required unit and enough content units (loosened when that
+    leaves nothing), none excluded; their scores and ranking key."""
+    order: np.ndarray | None = None
+    together = None
     if built.empty:
         mask, score, relaxed = engine.live.copy(), engine.nothing().score, False
     else:
@@ -547,18 +619,28 @@ def _matching(engine: Engine, built: BuiltQuery, weights: Weights) -> _Matched:
         need = min_should_match(len(counted), weights)
         mask = engine.live.copy()
         if counted:
-            mask &= np.sum([e.mask for e in counted], axis=0) >= need
+            mask &= _gate(engine, counted, weights, built.accented)
         for required in units["required"]:
             mask &= required.mask
         relaxed = not mask.any() and (need > 1 or bool(units["required"]))
         every = [e for kind in units.values() for e in kind]
         if relaxed:
-            mask = np.logical_or.reduce([e.mask for e in every]) & engine.live
+            informative = units["required"] + units["content"] or every
+            informative = informative if weights.relax_share > 0 else every
+            mask = _loosened(engine, informative, weights) & engine.live
         score = np.sum([e.score for e in every]
-                       + [engine.evaluate(b).score for b in built.boosts], axis=0)
+                       + [engine.evaluate(b).score for b in built.boosts + built.pairs], axis=0)
+        order, together = _adjacency(engine, built, score, len(counted), weights)
     if built.negative is not None:
         mask &= ~engine.evaluate(built.negative).mask
-    return _Matched(mask, score, relaxed)
+    return _Matched(mask, score, relaxed, score if order is None else order,
+                    None if together is None else together & mask)
+
+
+def _phrase_total(matched: _Matched, filtered: np.ndarray) -> int | None:
+    if matched.together is None:
+        return None
+    return int((matched.together & filtered).sum()) or None
 
 
 def _ms(started: float) -> float:

@@ -1,16 +1,21 @@
 """“Có phải bạn muốn tìm …”: accented forms of accentless queries, and typo corrections.
 
-The vocabulary is read from the index once per generation: for every folded syllable the
-accented form found in most articles, and the same for pyvi compounds, so that
-``thanh hoa`` becomes ``thanh hóa`` (the compound wins over the most frequent ``hóa``).
-Typos are corrected within one edit of the folded syllable (symmetric deletions, as in
-SymSpell), preferring the most frequent candidate.
+The vocabulary is read from the index once per generation: for every folded syllable its
+accented forms with the number of articles having each, the same for pyvi compounds, and
+the names of the facets (provinces, places, officials, authors) as the articles spell them.
+An accentless query gets the accented spelling whose adjacent syllables stand together in
+most articles (``nguyen van thi`` → ``nguyễn văn thi``, not the more frequent ``thị``), a
+known compound or the most frequent form where no pair decides, and names their
+capitalisation (``thanh hoa`` → ``Thanh Hóa``). Typos are corrected within one edit of the
+folded syllable (symmetric deletions, as in SymSpell), preferring the most frequent
+candidate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from .text import (
@@ -25,6 +30,14 @@ from .text import (
 MAX_COMPOUND = 3
 MIN_CORRECTABLE = 3
 LONG_SYLLABLE = 6
+# Accented forms of one folded syllable weighed against their neighbours' (most frequent).
+MAX_FORMS = 8
+# Longest name (in syllables) whose capitalisation a suggestion takes.
+MAX_NAME = 5
+# Fields whose values are names, as the articles spell them.
+NAME_FIELDS = ("province", "district", "ward", "official", "author")
+# Articles having a pair of syllables side by side (0 when unknown).
+PairFrequency = Callable[[str], int]
 
 
 def _best_forms(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[str, int]]:
@@ -35,6 +48,30 @@ def _best_forms(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[str, int]]:
         if key not in best or freq > best[key][1]:
             best[key] = (term, freq)
     return best
+
+
+def _all_forms(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[str, ...]]:
+    """folded form → its most frequent original forms, most frequent first."""
+    found: dict[str, dict[str, int]] = {}
+    for term, freq in pairs:
+        forms = found.setdefault(fold_diacritics(term), {})
+        forms[term] = forms.get(term, 0) + freq
+    return {k: tuple(sorted(v, key=lambda t: (-v[t], t))[:MAX_FORMS]) for k, v in found.items()}
+
+
+def _names(reader: Any) -> dict[tuple[str, ...], str]:
+    """Matching terms of a name → the name as the articles spell it (``Thanh Hóa``)."""
+    names: dict[tuple[str, ...], str] = {}
+    schema = getattr(reader, "schema", None)
+    for fieldname in NAME_FIELDS:
+        if schema is not None and fieldname not in schema:
+            continue
+        for raw in reader.lexicon(fieldname):
+            name = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            terms = tuple(syllable_terms(name))
+            if 1 < len(terms) <= MAX_NAME and name[:1].isupper():
+                names.setdefault(terms, name)
+    return names
 
 
 def _field_terms(reader: Any, fieldname: str) -> Iterator[tuple[str, int]]:
@@ -56,6 +93,8 @@ class Vocabulary:
     compounds: dict[str, tuple[str, int]]
     known: frozenset[str]
     neighbours: dict[str, tuple[str, ...]]
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, reader: Any) -> Vocabulary:
@@ -71,6 +110,8 @@ class Vocabulary:
             _best_forms(_field_terms(reader, "words")),
             frozenset(t for t, _ in pairs),
             {k: tuple(v) for k, v in neighbours.items()},
+            _all_forms(p for p in pairs if p[0].isalpha()),
+            _names(reader),
         )
 
     def correct(self, term: str, before: tuple[str, ...] = (), after: str = "") -> str | None:
@@ -126,8 +167,36 @@ def _with_case(original: str, replacement: str) -> str:
     return replacement
 
 
-def _accented(syllables: list[Syllable], vocab: Vocabulary) -> list[str]:
-    """Accented forms of accentless syllables, longest known compound first."""
+def _by_pairs(keys: list[str], vocab: Vocabulary, pairs: PairFrequency) -> list[str] | None:
+    """The accented forms of folded syllables whose neighbours stand together in most
+    articles (a Viterbi walk over each syllable's forms; the most frequent form where no
+    pair decides); None when no pair of them is known."""
+    options = [vocab.forms.get(k, ()) for k in keys]
+    if len(keys) < 2 or not all(options):
+        return None
+    best = {f: (0.001 if i == 0 else 0.0, [f]) for i, f in enumerate(options[0])}
+    evidence = False
+    for forms in options[1:]:
+        step: dict[str, tuple[float, list[str]]] = {}
+        for rank, form in enumerate(forms):
+            for previous, (score, path) in best.items():
+                together = pairs(f"{previous} {form}")
+                evidence = evidence or together > 0
+                total = score + math.log1p(together) + (0.001 if rank == 0 else 0.0)
+                if form not in step or total > step[form][0]:
+                    step[form] = (total, [*path, form])
+        best = step
+    return max(best.values(), key=lambda item: item[0])[1] if evidence else None
+
+
+def _accented(syllables: list[Syllable], vocab: Vocabulary,
+              pairs: PairFrequency | None = None) -> list[str]:
+    """Accented forms of accentless syllables: the spelling that stands together in the
+    articles, else the longest known compound first."""
+    keys = [fold_diacritics(index_term(s.text)) for s in syllables]
+    together = _by_pairs(keys, vocab, pairs) if pairs is not None else None
+    if together is not None:
+        return together
     out: list[str] = []
     i = 0
     while i < len(syllables):
@@ -160,16 +229,37 @@ def _corrected(syllables: list[Syllable], vocab: Vocabulary) -> list[str]:
     return out
 
 
-def suggest(query: str, vocab: Vocabulary) -> str | None:
-    """A better spelling of the query, or None when it is already as good as it gets."""
+def _capitalised(forms: list[str], vocab: Vocabulary) -> list[str | None]:
+    """Each form's capitalisation when it is part of a known name (None elsewhere)."""
+    out: list[str | None] = [None] * len(forms)
+    terms = [index_term(f) for f in forms]
+    i = 0
+    while i < len(forms):
+        for n in range(min(MAX_NAME, len(forms) - i), 1, -1):
+            name = vocab.names.get(tuple(terms[i : i + n]))
+            if name:
+                out[i : i + n] = [s.text for s in iter_syllables(name)][:n]
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def suggest(query: str, vocab: Vocabulary, pairs: PairFrequency | None = None) -> str | None:
+    """A better spelling of the query, or None when it is already as good as it gets.
+
+    ``pairs`` gives how many articles have two syllables side by side (the index's pairs).
+    """
     syllables = list(iter_syllables(query))
     if not syllables:
         return None
     accented = has_diacritics(query)
-    forms = _corrected(syllables, vocab) if accented else _accented(syllables, vocab)
+    forms = _corrected(syllables, vocab) if accented else _accented(syllables, vocab, pairs)
+    names = _capitalised(forms, vocab) if not accented else [None] * len(forms)
     pieces, cursor = [], 0
-    for s, form in zip(syllables, forms, strict=False):
-        pieces.append(query[cursor : s.start] + _with_case(s.text, form))
+    for s, form, name in zip(syllables, forms, names, strict=False):
+        pieces.append(query[cursor : s.start] + (name or _with_case(s.text, form)))
         cursor = s.end
     suggestion = "".join(pieces) + query[cursor:]
     return suggestion if syllable_terms(suggestion) != syllable_terms(query) else None
