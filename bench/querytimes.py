@@ -34,13 +34,23 @@ def main() -> int:
     parser.add_argument("--articles", type=int, required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--weights", default="", help="key=value,… overriding Weights()")
+    parser.add_argument("--queries-file", type=Path, help="the queries as JSON: written if "
+                        "missing, read if present (the same queries for two code versions)")
     args = parser.parse_args()
     values = dict(item.split("=", 1) for item in args.weights.split(",") if item)
     types = {f.name: f.type for f in dataclasses.fields(Weights)}
     casts = {"float": float, "int": int, "bool": lambda v: v in ("1", "true"), "str": str}
     weights = Weights(**{k: casts[str(types[k])](v) for k, v in values.items()})
     service = SearchService(args.index, weights)
-    queries = bench_queries.make_queries()
+    if args.queries_file and args.queries_file.exists():
+        queries = [bench_queries.Query(q[0], tuple(q[1]), tuple(q[2]), q[3])
+                   for q in json.loads(args.queries_file.read_text(encoding="utf-8"))]
+    else:
+        queries = bench_queries.make_queries()
+        if args.queries_file:
+            args.queries_file.write_text(json.dumps(
+                [[q.text, q.province, q.year, q.kind] for q in queries], ensure_ascii=False),
+                encoding="utf-8")
     requests = [SearchRequest(q.text, province=q.province, year=q.year) for q in queries]
     for request in requests:
         service.search(request)

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from antqsearch.corpus import read_article
 from antqsearch.gazetteer import find_mentions, is_place_name
-from antqsearch.metadata import extract_metadata, find_officials
+from antqsearch.metadata import extract_metadata
+from antqsearch.officials import find_officials
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 7
