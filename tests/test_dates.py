@@ -49,6 +49,29 @@ def test_doctests() -> None:
          "các vụ việc giảm.", "2024"),
         # A paragraph opened by a full date, as a dateline.
         ("Ra mắt mô hình\n\nNgày 25/8/2024, phường An Bình ra mắt mô hình camera.", "2024-08-25"),
+        # No headline: the lead sentence stands as the title and tells the full event date.
+        ("Khoảng 9h sáng ngày 3/5/2023, khi người dân đang dọn vườn thì phát hiện một chiếc "
+         "bình gốm cổ dưới gốc cây nhãn, rồi báo ngay cho chính quyền xã Yên Phú.\n\n"
+         "Chiếc bình cao khoảng 30 cm, còn nguyên vẹn.", "2023-05-03"),
+        # No headline: a full date opening the paragraph after the lead is not enough (a
+        # history paragraph can open that way).
+        ("Hang Đá Trắng được hình thành từ hàng triệu năm trước, có nhiều nhũ đá đẹp và "
+         "hang ngầm xuyên thủy ở vùng núi phía tây huyện, là điểm đến quen thuộc của du khách "
+         "mỗi dịp hè.\n\nNgày 12/11/2016, UBND tỉnh công "
+         "nhận hang là danh thắng cấp tỉnh.", None),
+        # A year-less event date takes the year of a full date within two weeks of it.
+        ("Mở lại tuyến tàu\n\nNgày 22/4, Sở Giao thông tỉnh cho biết tuyến tàu cao tốc ra đảo "
+         "sẽ chạy lại. Cụ thể, từ ngày 28/4 đến 2/5/2022, tàu chạy hai chuyến mỗi ngày.",
+         "2022-04-22"),
+        # … but not a full date far from it: a founding or other past date.
+        ("Kênh video trở lại\n\nTối 10/4, kênh video ẩm thực đăng clip mới sau một tháng "
+         "vắng bóng. Kênh được lập ngày 2/2/2018 và có hơn một triệu người theo dõi.", None),
+        # … nor when a later year is named in the text.
+        ("Công văn mới\n\nNgày 26/4, Sở Du lịch ra công văn hướng dẫn, theo công văn ngày "
+         "20/4/2022.\n\nBến cảng du lịch của tỉnh đã hoàn thành vào năm 2023.", None),
+        # … nor when the near full dates disagree on the year.
+        ("Hai văn bản\n\nNgày 5/1, huyện họp bàn. Trước đó, ngày 2/1/2021 tỉnh có văn bản; "
+         "ngày 8/1/2022 huyện có kế hoạch.", None),
     ],
 )
 def test_year_from_date_evidence_only(text: str, expected: str | None) -> None:

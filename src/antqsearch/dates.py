@@ -195,13 +195,59 @@ def impossible_opening_date(text: str, opening_end: int, today: datetime.date) -
     return None
 
 
-def _leads(text: str, event: re.Match[str], body_start: int) -> bool:
-    """The event date opens the body: "Ngày 25/8/2024, phường …" (a dateline's place)."""
-    return not text[body_start : event.start()].strip()
+def _leads(text: str, event: re.Match[str], body_start: int, lead: int = 0) -> bool:
+    """The event date opens the body: "Ngày 25/8/2024, phường …" (a dateline's place).
+
+    Without a headline (``lead`` > 0: the body's first sentence, up to ``lead``, stands as
+    the title), the event date may instead be in that lead sentence ("Khoảng 11h sáng ngày
+    8/4/2024, …").
+    """
+    if not text[body_start : event.start()].strip():
+        return True
+    if lead <= 0:
+        return False
+    return event.end() <= lead
+
+
+_NEAR_DAYS = 15  # a full date this close to a year-less event date dates it
+_MENTION_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*$")
+
+
+def near_dated_year(text: str, month: int, day: int, today: datetime.date) -> int | None:
+    """The year of the text's full dates within two weeks of a year-less event date
+    ("Ngày 15/4, …" and later "trước ngày 20/4/2024"), when they all agree and no later
+    year is named (as anything but plan or range); else None. A month alone ("hồi tháng
+    4/2019") is as often a past event's, so only full dates count.
+
+    >>> near_dated_year("Ngày 15/4, … hạn nộp trước ngày 20/4/2024.", 4, 15,
+    ...                 datetime.date(2026, 1, 1))
+    2024
+    >>> near_dated_year("Ngày 15/4, … thành lập ngày 6/3/2016.", 4, 15,
+    ...                 datetime.date(2026, 1, 1)) is None
+    True
+    """
+    years: set[int] = set()
+    latest = 0
+    for mention in year_mentions(text):
+        if mention.year > today.year or mention.kind in ("plan", "range"):
+            continue
+        latest = max(latest, mention.year)
+        told = _MENTION_DAY_RE.search(text[max(0, mention.start - 20) : mention.start])
+        if mention.kind != "day" or told is None:
+            continue
+        event = iso(mention.year, month, day)
+        other = iso(mention.year, int(told.group(2)), int(told.group(1)))
+        if event and other:
+            gap = datetime.date.fromisoformat(event) - datetime.date.fromisoformat(other)
+            if abs(gap.days) <= _NEAR_DAYS:
+                years.add(mention.year)
+    if len(years) == 1 and latest <= min(years):
+        return years.pop()
+    return None
 
 
 def opening_date(
-    text: str, opening_end: int, today: datetime.date, body_start: int = 0
+    text: str, opening_end: int, today: datetime.date, body_start: int = 0, lead: int = 0
 ) -> str | None:
     """The date of the event told in the opening, with its year from the text's context.
 
@@ -212,7 +258,7 @@ def opening_date(
     year = context_year(text, opening_end, today)
     event = _EVENT_DATE_RE.search(text, 0, opening_end)
     dated = event is not None and event.group(3) is not None
-    if event and dated and (year == int(event.group(3)) or _leads(text, event, body_start)):
+    if event and dated and (year == int(event.group(3)) or _leads(text, event, body_start, lead)):
         told = iso(int(event.group(3)), int(event.group(2)), int(event.group(1)))
         if plausible(told, today):
             return told
@@ -222,6 +268,8 @@ def opening_date(
             named = [m.year for m in year_mentions(text[: opening_end + _SAME_SENTENCE])
                      if m.kind in _YEAR_LEVEL and m.year <= today.year]
             year = next((y for y in named if _same_sentence_year(text, event, y)), None)
+        if year is None:
+            year = near_dated_year(text, month, day, today)
         if year is not None:
             return iso(year, month, day) or iso(year)
     if year is None:

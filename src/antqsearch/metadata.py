@@ -270,7 +270,7 @@ def _article_date(layout: _Layout, today: datetime.date) -> tuple[str | None, li
         warnings.append(f"đoạn đầu, dòng {line}: ngày {impossible!r} không phải một ngày có "
                         "thật, bỏ qua")
     body_start = len(layout.source) - len(layout.body)
-    return opening_date(text, opening_end, today, body_start), warnings
+    return opening_date(text, opening_end, today, body_start, layout.lead), warnings
 
 
 # ---------------------------------------------------------------------------- author
