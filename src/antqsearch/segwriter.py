@@ -198,6 +198,8 @@ def _term_blocks(buffer: bytearray, term: tuple[int, int], limit: int, compressi
     ``W3TermInfo`` bytes without its extent (same bytes as Whoosh's: the tests compare)."""
     buffer += WHOOSH3_HEADER_MAGIC
     first, stop = term
+    if stop - first == 1:  # most terms of real text: one posting, one block
+        return _one_posting(buffer, first, compression, ids, deltas, weights, values, lengths)
     total_weight, min_length, max_length, max_weight = 0.0, None, 0, 0.0
     for start in range(first, stop, limit):
         end = min(start + limit, stop)
@@ -233,6 +235,26 @@ def _term_blocks(buffer: bytearray, term: tuple[int, int], limit: int, compressi
         False, total_weight, stop - first,
         0 if min_length is None else length_to_byte(min_length), length_to_byte(max_length),
         max_weight, ids[first], ids[stop - 1])
+    return packed
+
+
+def _one_posting(buffer: bytearray, at: int, compression: int, ids: list[int],
+                 deltas: list[int], weights: list[float], values: bytes,
+                 lengths: list[int]) -> bytes:
+    """:func:`_term_blocks` for a term with one posting (same bytes)."""
+    weight, length, doc = weights[at], lengths[at], ids[at]
+    data = dumps(((deltas[at],), None if weight == 1.0 else weight,
+                  values[4 * at : 4 * at + 4]), 2)
+    if compression:
+        data = zlib.compress(data, compression)
+    min_byte = length_to_byte(length if length else None)
+    max_byte = length_to_byte(length if length else 0)
+    info = dumps((1, doc, weight, compression, min_byte, max_byte), 2)
+    buffer += _INT.pack(-(len(info) + len(data)))
+    buffer += info
+    buffer += data
+    packed: bytes = _TERMINFO.pack(False, weight, 1, min_byte if length else 0, max_byte,
+                                   weight, doc, doc)
     return packed
 
 
