@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html import escape
 
-from .text import Syllable, fold_diacritics, index_term, joined
+from .text import fold_diacritics, index_term, joined
 
 SNIPPET_CHARS = 260
 CONTEXT_BEFORE = 70
@@ -33,8 +33,7 @@ class Marks:
     folded: bool = False
 
     def key(self, syllable: str) -> str:
-        term = index_term(syllable)
-        return fold_diacritics(term) if self.folded else term
+        return _match_key(syllable, self.folded)
 
     def __bool__(self) -> bool:
         return bool(self.phrases or self.singles)
@@ -44,6 +43,13 @@ class Marks:
         """First letters (folded, lower case) of every marked syllable: a cheap pre-filter."""
         keys = set(self.singles) | {k for phrase in self.phrases for k in phrase}
         return frozenset(_initial(k[0]) for k in keys if k)
+
+
+@lru_cache(maxsize=65536)
+def _match_key(syllable: str, folded: bool) -> str:
+    """A syllable's matching form (cached: a hit's text repeats its syllables)."""
+    term = index_term(syllable)
+    return fold_diacritics(term) if folded else term
 
 
 def _initial(char: str) -> str:
@@ -67,12 +73,13 @@ class Span:
     terms: frozenset[str]
 
 
-def _adjacent(text: str, syllables: list[Syllable], i: int, length: int) -> bool:
-    return all(joined(text[syllables[j].end : syllables[j + 1].start])
+def _adjacent(text: str, syllables: list[re.Match[str]], i: int, length: int) -> bool:
+    return all(joined(text[syllables[j].end() : syllables[j + 1].start()])
                for j in range(i, i + length - 1))
 
 
-def _marked(text: str, syllables: list[Syllable], keys: list[str], marks: Marks) -> list[bool]:
+def _marked(text: str, syllables: list[re.Match[str]], keys: list[str],
+            marks: Marks) -> list[bool]:
     marked = [k in marks.singles for k in keys]
     positions: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
@@ -90,18 +97,20 @@ def match_spans(text: str, marks: Marks) -> list[Span]:
     if not marks:
         return []
     pattern = _candidate_pattern(marks.initials)
-    syllables = [Syllable(m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
-    keys = [marks.key(s.text) for s in syllables]
+    syllables = list(pattern.finditer(text))  # match objects: no Syllable per candidate
+    folded = marks.folded
+    keys = [_match_key(m.group(), folded) for m in syllables]
     spans: list[Span] = []
     flags = _marked(text, syllables, keys, marks)
     for syllable, key, marked in zip(syllables, keys, flags, strict=True):
         if not marked:
             continue
+        start, end = syllable.span()
         last = spans[-1] if spans else None
-        if last and text[last.end : syllable.start].isspace():
-            spans[-1] = Span(last.start, syllable.end, last.terms | {key})
+        if last and text[last.end : start].isspace():
+            spans[-1] = Span(last.start, end, last.terms | {key})
         else:
-            spans.append(Span(syllable.start, syllable.end, frozenset({key})))
+            spans.append(Span(start, end, frozenset({key})))
     return spans
 
 
