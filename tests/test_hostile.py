@@ -27,7 +27,9 @@ pytest_plugins = ["webfixtures"]
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữự]",
                         re.IGNORECASE)
 INJECTED_TAGS = ("<script>alert", "<img", "<svg onload", "</textarea>", "<b>")
-SLOW_SECONDS = 2.0  # any single request slower than this is a failure (bounded cost)
+# A bound on pathological cost (backtracking, quadratic work), not a speed test: a shared
+# 2-core machine under load can take a few seconds for an ordinary request.
+SLOW_SECONDS = 10.0
 
 HOSTILE_QUERIES: list[str] = [
     # unbalanced quotes and parentheses, lone operators
