@@ -27,11 +27,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-chromium: ## Debian's Chromium for the browser tests (never a downloaded browser)
-	@command -v chromium >/dev/null 2>&1 || { \
+chromium: ## Debian's Chromium (+ its Vietnamese UI strings) for the browser tests, never a downloaded one
+	@{ command -v chromium && test -f /usr/lib/chromium/locales/vi.pak; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-l10n >/dev/null; }
 
 index: install ## Build or update the index
 	$(BIN)/antqsearch index

@@ -26,7 +26,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 def browser(screenshots: Any) -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=screenshots.CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), args=screenshots.CHROMIUM_ARGS,
+            env=screenshots.chromium_env(),
         )
         yield chromium
         chromium.close()

@@ -29,7 +29,8 @@ expect = sync_api.expect
 def browser(screenshots: Any) -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=screenshots.CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), args=screenshots.CHROMIUM_ARGS,
+            env=screenshots.chromium_env(),
         )
         yield chromium
         chromium.close()
