@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from antqsearch.corpus import RawArticle, read_article
-from antqsearch.indexer import article_metadata
 from antqsearch.metadata import ArticleMeta
+from antqsearch.record import article_metadata
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from antqsearch.analysis import ANALYSIS_VERSION
 from antqsearch.indexer import build_index
 from antqsearch.querybuild import Weights
-from antqsearch.schema import ANALYSIS_VERSION
 from antqsearch.search import SearchService
 from antqsearch.text import fold_diacritics
 
@@ -49,7 +49,9 @@ RESULTS = REPO / "bench" / "results"
 DEPTH = 100
 # The code whose change changes an index (everything the indexer runs, and its data).
 INDEX_CODE = ("analysis.py", "corpus.py", "gazetteer.py", "indexer.py", "metadata.py",
-              "officials.py", "schema.py", "segment.py", "segwriter.py", "store.py", "text.py")
+              "officials.py", "record.py", "segment.py", "store.py", "text.py",
+              "backend/whoosh/schema.py", "backend/whoosh/segwriter.py",
+              "backend/whoosh/writer.py")
 # A quick run takes every n-th query of a set, about this many.
 QUICK_QUERIES = 130
 MODES = ("plain", "folded")

@@ -44,14 +44,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
 import queries as bench_queries
 import synth
 from load import percentile
 
+from antqsearch.backend.whoosh import WhooshBackend
 from antqsearch.corpus import RawArticle, read_article
 from antqsearch.indexer import analyse
 from antqsearch.search import SearchRequest, SearchService
-from antqsearch.segment import _pyvi, segment
+from antqsearch.segment import load_segmenter, segment
 from antqsearch.store import current_generation, open_current
 
 BENCH = Path(__file__).resolve().parent
@@ -184,8 +186,9 @@ def index_size(index: Path) -> int:
 
 def model_load_seconds() -> float:
     """pyvi import + model load, in a fresh process (what every build pays once)."""
-    code = ("import time; t = time.perf_counter(); from antqsearch.segment import _pyvi; "
-            "_pyvi(); print(time.perf_counter() - t)")
+    code = ("import time; t = time.perf_counter(); "
+            "from antqsearch.segment import load_segmenter; "
+            "load_segmenter(); print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     return round(float(out.stdout.strip()), 3)
@@ -197,12 +200,12 @@ def _segment_count(text: str) -> int:
 
 def _pyvi_tokenize(text: str) -> int:
     """pyvi as its users call it: the floor of any pyvi-based build."""
-    return len(_pyvi().tokenize(text))
+    return len(load_segmenter().tokenize(text))
 
 
 def pooled(function: Callable[[Any], Any], items: Sequence[Any], workers: int) -> float:
     """Seconds to map ``function`` over ``items`` with a fork pool, as the indexer does."""
-    _pyvi()  # the model is loaded before the fork (excluded: measured apart)
+    load_segmenter()  # the model is loaded before the fork (excluded: measured apart)
     started = time.perf_counter()
     if workers <= 1:
         for item in items:
@@ -225,20 +228,20 @@ def read_corpus(corpus: Path) -> list[RawArticle]:
 
 def metadata_agreement(index: Path, truths: Sequence[synth.Truth]) -> dict[str, float]:
     """Share of articles whose indexed province, year and officials are the generated ones."""
-    _, opened = open_current(index)
+    _, source = open_current(index, WhooshBackend().open)
     by_id = {t.id: t for t in truths}
     counts = {"province": 0, "year": 0, "officials": 0}
     total = 0
-    with opened.searcher() as searcher:
-        for fields in searcher.reader().all_stored_fields():
-            truth = by_id.get(fields["id"])
-            if truth is None:
-                continue
-            total += 1
-            counts["province"] += fields.get("province") == truth.province
-            counts["year"] += fields.get("year") == truth.year
-            found = set(str(fields.get("official") or "").split(","))
-            counts["officials"] += set(truth.officials) <= found
+    for docnum in np.flatnonzero(source.live()):
+        record = source.record(int(docnum))
+        truth = by_id.get(record.id)
+        if truth is None:
+            continue
+        total += 1
+        counts["province"] += record.province == truth.province
+        counts["year"] += (record.year or 0) == (truth.year or 0)
+        counts["officials"] += set(truth.officials) <= set(record.officials)
+    source.close()
     return {k: round(100 * v / max(1, total), 1) for k, v in counts.items()}
 
 

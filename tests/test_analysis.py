@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antqsearch.analysis import abbreviations, field_counts
-from antqsearch.schema import build_schema
-from antqsearch.segment import _line_tokens, _pyvi, compound_terms, line_features, segment
+from antqsearch.backend.whoosh.schema import build_schema
+from antqsearch.segment import _line_tokens, compound_terms, line_features, load_segmenter, segment
 
 
 def test_field_counts() -> None:
@@ -49,7 +49,7 @@ def test_segment_offsets_for_any_text(text: str) -> None:
 
 
 def _same_labels_as_pyvi(text: str) -> None:
-    tokenizer = _pyvi()
+    tokenizer = load_segmenter()
     for line in _line_tokens(text):
         tokens = [t.group() for t in line]
         theirs = tokenizer.model.predict_single(tokenizer.sent2features(tokens, False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from antqsearch.queryanalysis import analyse_query
 from antqsearch.querybuild import build_query
 from antqsearch.querylang import parse_query
 
@@ -33,4 +34,4 @@ def test_long_query_is_cut_with_a_notice() -> None:
 
 @given(st.text(max_size=300))
 def test_any_string_parses_and_builds(text: str) -> None:
-    build_query(parse_query(text))
+    build_query(analyse_query(parse_query(text)))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from antqsearch import indexer
+from antqsearch.backend.whoosh import open_generation
 from antqsearch.indexer import build_index
 from antqsearch.search import SearchRequest, SearchService
 from antqsearch.store import READERS, ReaderLease, current_generation, read_manifest
@@ -217,8 +218,8 @@ def test_updates_merge_their_small_segments_only(tmp_path: Path) -> None:
         (corpus / f"bai{n}.txt").write_text(ARTICLE.format(n=f"Eta{n}"), encoding="utf-8")
         build_index(corpus, index, workers=1)
         service = SearchService(index)
-        reader = service.generation().searcher.reader()
-        counts.append(sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers()))
+        with open_generation(service.generation().path).reader() as reader:
+            counts.append(sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers()))
         assert service.search(SearchRequest(f"Eta{n}")).total == 1
     assert counts[3] == [1, 1, 1, 1, 12]  # four small segments beside the big one
     assert counts[4] == [5, 12]  # the next update merged the small ones, not the big

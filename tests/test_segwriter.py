@@ -10,11 +10,12 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from antqsearch import segwriter
+from antqsearch.backend.whoosh import segwriter
+from antqsearch.backend.whoosh.schema import build_schema, document_fields
+from antqsearch.backend.whoosh.segwriter import CountedWriter
 from antqsearch.corpus import RawArticle, find_articles, read_article
 from antqsearch.indexer import analyse
-from antqsearch.schema import build_schema
-from antqsearch.segwriter import CountedWriter
+from antqsearch.record import AnalysedArticle
 
 Writer = Callable[..., Any]
 WRITERS: dict[str, Writer] = {"whoosh": SegmentWriter, "bulk": CountedWriter}
@@ -27,8 +28,8 @@ def docs(test_corpus: Path) -> list[dict[str, Any]]:
         raw = read_article(test_corpus, path, None)
         if isinstance(raw, RawArticle):
             doc = analyse(raw)
-            assert isinstance(doc, dict)
-            found.append(doc)
+            assert isinstance(doc, AnalysedArticle)
+            found.append(document_fields(doc))
     assert len(found) >= 8
     return found
 

@@ -20,6 +20,9 @@ from .segment import compound_terms
 from .text import fold_diacritics, syllable_terms, terms_and_joins
 
 FIELDS = ("head", "text", "pairs", "words")
+# Bump when analysis, extraction or a backend's schema changes: a build then re-analyses
+# every article, and the search service refuses an index built by another version.
+ANALYSIS_VERSION = 8
 
 
 def _counts(terms: Iterable[str]) -> dict[str, int]:

@@ -16,8 +16,9 @@ import click
 from .clicktext import install as install_vietnamese
 from .collate import vi_sort_key
 from .config import CORPUS_ENV, INDEX_ENV, Settings
+from .corpus import CorpusMissing
 from .facets import FACET_LABELS
-from .indexer import BuildSummary, CorpusMissing, build_index
+from .indexer import BuildSummary, build_index
 from .report import check_corpus
 from .search import SORTS, BadRequest, SearchPage, SearchRequest, SearchService
 from .store import BuildInProgress, IndexNotReady

@@ -50,6 +50,10 @@ class RawArticle:
     warnings: tuple[str, ...] = ()  # header values dropped, "dòng N: …" (article indexed)
 
 
+class CorpusMissing(FileNotFoundError):
+    """The corpus folder does not exist."""
+
+
 @dataclass(frozen=True)
 class Unchanged:
     """An article whose content hash is the one already indexed."""

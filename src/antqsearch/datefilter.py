@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .backend import PostingsSource
 
 # The ranges offered next to "từ … đến …": key, label, days back (None: this year).
 RANGES = (("7d", "7 ngày qua", 7), ("30d", "30 ngày qua", 30), ("nam-nay", "Năm nay", None))
@@ -71,10 +74,10 @@ class DateColumn:
     last: np.ndarray
 
     @classmethod
-    def load(cls, reader: Any) -> DateColumn:
-        dates = reader.column_reader("date", translate=True)
-        years = reader.column_reader("year", translate=True)
-        size = reader.doc_count_all()
+    def load(cls, source: PostingsSource) -> DateColumn:
+        dates = source.column("date")
+        years = source.column("year")
+        size = source.doc_count_all()
         raw = [str(dates[d] or "") or (str(years[d]) if years[d] else "") for d in range(size)]
         first = np.array([_pad(v, "-01-01") for v in raw], dtype="U10")
         last = np.array([_pad(v, "-12-31") for v in raw], dtype="U10")

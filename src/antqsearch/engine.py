@@ -1,13 +1,12 @@
-"""Evaluating queries over the Whoosh index with numpy: BM25F scores for every document.
+"""Evaluating query plans with numpy: BM25F scores for every document.
 
-Whoosh stores the index (postings, field lengths, stored fields, columns) and its query
-objects describe what to look for; this module evaluates those queries a posting block at
-a time with numpy instead of Whoosh's per-document matchers, which score one document and
-one term at a time in Python (about 100 times slower on common words). Fields without
-diacritics are not indexed: ``text_f:hoa`` is evaluated as the union of ``text:hoa``,
-``text:hòa``, ``text:hóa``… as found in the lexicon. Supported nodes:
-``Term``, ``And``, ``Or``, ``Every`` and :class:`Fields` (one term in several fields, scored
-as BM25F) — all that :mod:`antqsearch.querybuild` produces.
+The index (a :class:`~antqsearch.backend.PostingsSource`) stores postings, field lengths,
+stored records and columns; this module evaluates a plan (:mod:`antqsearch.plan`) over
+whole posting lists with numpy instead of a search library's per-document matchers,
+which score one document and one term at a time in Python (about 100 times slower on
+common words). Forms without diacritics are not indexed: a ``folded`` term ``text:hoa``
+is evaluated as the union of ``text:hoa``, ``text:hòa``, ``text:hóa``… as found in the
+lexicon.
 """
 
 from __future__ import annotations
@@ -15,19 +14,16 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.util.numeric import byte_to_length
 
+from .backend import PostingsSource
+from .plan import All, Any, Everything, Fields, Node, Term
 from .text import fold_diacritics
 
-# Suffix of a virtual field without diacritics, and the field of syllable pairs.
-FOLDED = "_f"
+# The field of syllable pairs.
 PAIRS = "pairs"
 # At most this many spellings of a pair without diacritics are looked up.
 MAX_SPELLINGS = 256
@@ -35,29 +31,6 @@ MAX_SPELLINGS = 256
 # at most 160 MB): the 220 benchmark queries touch 16 M of them at 50,000 articles (once
 # the working set outgrows an LRU cache, a cyclic pass misses every time: p95 72 ms at 16 M).
 CACHE_POSTINGS = 20_000_000
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-
-
-class Fields(Q.Query):  # type: ignore[misc]  # whoosh ships no type hints
-    """One query term looked up in several fields, ``(field, text, weight)`` each, scored
-    as BM25F: the weighted, length-normalised frequencies are added up *before* the
-    saturation, so a word in the title adds to a word in the body instead of counting as
-    a second, separately saturated match; the idf is that of the documents having it in
-    any of the fields."""
-
-    def __init__(self, parts: Sequence[tuple[str, str, float]], boost: float = 1.0) -> None:
-        self.parts = tuple(parts)
-        self.boost = boost
-
-    def __repr__(self) -> str:
-        return f"Fields({self.parts!r}, boost={self.boost})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Fields) and (self.parts, self.boost) == (
-            other.parts, other.boost)
-
-    def __hash__(self) -> int:
-        return hash((self.parts, self.boost))
 
 
 @dataclass(frozen=True)
@@ -68,116 +41,57 @@ class Evaluation:
     score: np.ndarray
 
 
-def _leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document numbers and term frequencies of a leaf matcher, a block at a time.
-
-    Each block's data tuple (delta-coded ids, weights) is decoded with numpy rather than
-    Whoosh's per-posting generators. A segment with deletions wraps its matcher in a
-    filter: it is unwrapped, because deleted documents are removed by the engine's
-    ``live`` mask anyway.
-    """
-    while not hasattr(matcher, "_read_data") and hasattr(matcher, "child"):
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_data"):  # another codec: the slow, public way
-        items = list(matcher.items_as("weight"))
-        return ([np.array([d for d, _ in items], dtype=np.int32) + offset],
-                [np.array([w for _, w in items], dtype=np.float32)])
-    ids, tfs = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        deltas, weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int32)) + np.int32(offset))
-        if weights is None or isinstance(weights, (int, float)):
-            tfs.append(np.full(count, 1.0 if weights is None else weights, dtype=np.float32))
-        else:
-            tfs.append(np.asarray(weights, dtype=np.float32))
-        matcher._next_block()
-    return ids, tfs
-
-
-def _leaf_lengths(leaf: Any, field: str) -> np.ndarray:
-    """Field lengths of one segment, read from Whoosh's per-document length column."""
-    count = leaf.doc_count_all()
-    perdoc, column = getattr(leaf, "_perdoc", None), f"_{field}_len"
-    if perdoc is not None and perdoc.has_column(column):
-        raw = perdoc.column_reader(column, LENGTHS_COLUMN)
-        return _BYTE_TO_LENGTH[np.fromiter(raw, dtype=np.uint8, count=count)]
-    lengths = [leaf.doc_field_length(d, field) for d in range(count)]
-    return np.asarray(lengths, dtype=np.float32)
-
-
 class Engine:
     """BM25F over one index generation; thread-safe, postings cached with a size bound."""
 
-    def __init__(self, reader: Any, k1: float, b: float, idf: str = "whoosh",
+    def __init__(self, source: PostingsSource, k1: float, b: float, idf: str = "whoosh",
                  field_b: Mapping[str, float] | None = None) -> None:
         """``idf``: ``whoosh`` (log(N/(n+1)) + 1) or ``bm25`` (log(1 + (N−n+0.5)/(n+0.5)));
         ``field_b``: the length normalisation of named fields (``b`` for the others)."""
-        self.reader = reader
-        self.size = reader.doc_count_all()
+        self.source = source
+        self.size = source.doc_count_all()
         self.k1, self.b, self.idf_form = k1, b, idf
         self.field_b = dict(field_b or {})
         self._norms: dict[str, np.ndarray] = {}
-        self.live = np.ones(self.size, dtype=bool)
-        self.documents = reader.doc_count()
-        if reader.has_deletions():
-            self.live[[d for d in range(self.size) if reader.is_deleted(d)]] = False
+        self.live = source.live()
+        self.documents = source.doc_count()
         self._lengths: dict[str, np.ndarray] = {}
-        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, bool],
+                                 tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._spelling_maps: dict[str, dict[str, tuple[str, ...]]] = {}
-        # Whoosh readers seek shared files: every read through this reader holds the lock.
+        # Guards the caches (the source guards its own reads).
         self.lock = threading.RLock()
 
-    def _leaves(self) -> list[tuple[Any, int]]:
-        return list(self.reader.leaf_readers())
-
     def lengths(self, field: str) -> np.ndarray:
-        """Every document's length in a field (Whoosh's byte approximation)."""
+        """Every document's length in a field (as the index stores it)."""
         found = self._lengths.get(field)
         if found is None:
-            with self.lock:
-                parts = [_leaf_lengths(leaf, field) for leaf, _ in self._leaves()]
-            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-            self._lengths[field] = found
+            found = self._lengths[field] = self.source.field_lengths(field)
         return found
 
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, field: str, text: str,
+                 folded: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and term frequencies of a term (empty when absent).
 
-        A field named ``X_f`` is field ``X`` without diacritics: its postings are the union
-        of the postings of every indexed spelling that folds to ``text``.
+        ``folded``: the union of the postings of every indexed spelling of the field that
+        folds to ``text``.
         """
-        key = (field, text)
+        key = (field, text, folded)
         with self.lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            if field.endswith(FOLDED):
-                result = self._folded(field[: -len(FOLDED)], text)
-            else:
-                result = self._read(field, text)
+            result = self._folded(field, text) if folded else self.source.postings(field, text)
             self._remember(key, result)
             return result
-
-    def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
-        for leaf, offset in self._leaves():
-            if (field, text) in leaf:
-                more_ids, more_tfs = _leaf_postings(leaf.postings(field, text), offset)
-                ids += more_ids
-                tfs += more_tfs
-        return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
-                np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
 
     def _folded(self, field: str, folded: str) -> tuple[np.ndarray, np.ndarray]:
         """Postings of every spelling of ``folded`` in ``field``, frequencies added up.
 
         The spellings are read, not cached (unless they already are): the union is what
         is cached, and caching its parts as well would take the room twice."""
-        parts = [self._cache.get((field, term)) or self._read(field, term)
+        parts = [self._cache.get((field, term, False)) or self.source.postings(field, term)
                  for term in self.spellings(field, folded)]
         parts = [p for p in parts if len(p[0])]
         if not parts:
@@ -194,7 +108,7 @@ class Engine:
         if field == PAIRS:
             first, _, second = folded.partition(" ")
             combos = [f"{a} {b}" for a in self._syllables(first) for b in self._syllables(second)]
-            return [c for c in combos[:MAX_SPELLINGS] if (field, c) in self.reader]
+            return [c for c in combos[:MAX_SPELLINGS] if self.source.has_term(field, c)]
         return list(self._spellings_of(field).get(folded, ()))
 
     def _syllables(self, folded: str) -> list[str]:
@@ -208,13 +122,12 @@ class Engine:
         if found is None:
             table: dict[str, list[str]] = {}
             with self.lock:
-                for raw in self.reader.lexicon(field):
-                    term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                for term in self.source.lexicon(field):
                     table.setdefault(fold_diacritics(term), []).append(term)
             found = self._spelling_maps[field] = {k: tuple(v) for k, v in table.items()}
         return found
 
-    def _remember(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+    def _remember(self, key: tuple[str, str, bool], value: tuple[np.ndarray, np.ndarray]) -> None:
         with self.lock:
             self._cache[key] = value
             self._cached += len(value[0])
@@ -231,54 +144,54 @@ class Engine:
 
     def norms(self, field: str) -> np.ndarray:
         """Every document's length normalisation in a field: 1 − b + b·length/average."""
-        base = field[: -len(FOLDED)] if field.endswith(FOLDED) else field
-        found = self._norms.get(base)
+        found = self._norms.get(field)
         if found is None:
-            b = self.field_b.get(base, self.b)
-            average = self.reader.field_length(base) / max(1, self.documents) or 1.0
-            found = self._norms[base] = (1 - b + b * self.lengths(base) / average).astype(
+            b = self.field_b.get(field, self.b)
+            average = self.source.field_length_total(field) / max(1, self.documents) or 1.0
+            found = self._norms[field] = (1 - b + b * self.lengths(field) / average).astype(
                 np.float32)
         return found
 
-    def term(self, field: str, text: str, boost: float, idf: str | None = None) -> Evaluation:
-        ids, tfs = self.postings(field, text)
+    def term(self, term: Term, idf: str | None = None) -> Evaluation:
+        """BM25 of one term in one field (``idf``: another form than the engine's)."""
+        ids, tfs = self.postings(term.field, term.text, term.folded)
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float32)
         if len(ids):
             mask[ids] = True
-            norm = tfs + self.k1 * self.norms(field)[ids]
-            score[ids] = boost * self.idf(len(ids), idf) * tfs * (self.k1 + 1) / norm
+            norm = tfs + self.k1 * self.norms(term.field)[ids]
+            score[ids] = term.boost * self.idf(len(ids), idf) * tfs * (self.k1 + 1) / norm
         return Evaluation(mask, score)
 
     def fields(self, query: Fields) -> Evaluation:
-        """BM25F of one term over several fields (see :class:`Fields`)."""
+        """BM25F of one term over several fields (see :class:`plan.Fields`)."""
         mask = np.zeros(self.size, dtype=bool)
         tf = np.zeros(self.size, dtype=np.float32)
-        for field, text, weight in query.parts:
-            ids, tfs = self.postings(field, text)
+        for part in query.parts:
+            ids, tfs = self.postings(part.field, part.text, part.folded)
             if len(ids):
                 mask[ids] = True
-                tf[ids] += weight * tfs / self.norms(field)[ids]
+                tf[ids] += part.boost * tfs / self.norms(part.field)[ids]
         score = np.zeros(self.size, dtype=np.float32)
         if mask.any():
             idf = self.idf(int(mask.sum()))
             score[mask] = query.boost * idf * tf[mask] * (self.k1 + 1) / (tf[mask] + self.k1)
         return Evaluation(mask, score)
 
-    def evaluate(self, query: Q.Query, idf: str | None = None) -> Evaluation:
-        """Match and score a query made of Term, And, Or, Every and Fields nodes (``idf``:
-        another idf form than the engine's for its Term nodes)."""
-        if isinstance(query, Q.Term):
-            return self.term(query.fieldname, query.text, query.boost, idf)
+    def evaluate(self, query: Node, idf: str | None = None) -> Evaluation:
+        """Match and score a plan (``idf``: another idf form than the engine's for its
+        Term nodes)."""
+        if isinstance(query, Term):
+            return self.term(query, idf)
         if isinstance(query, Fields):
             return self.fields(query)
-        if isinstance(query, Q.Every):
+        if isinstance(query, Everything):
             return Evaluation(self.live.copy(), np.zeros(self.size, dtype=np.float32))
-        if isinstance(query, (Q.And, Q.Or)):
-            parts = [self.evaluate(q, idf) for q in query.subqueries]
+        if isinstance(query, (All, Any)):
+            parts = [self.evaluate(q, idf) for q in query.parts]
             if not parts:
                 return self.nothing()
-            combine = np.logical_and if isinstance(query, Q.And) else np.logical_or
+            combine = np.logical_and if isinstance(query, All) else np.logical_or
             mask = combine.reduce([p.mask for p in parts])
             score = np.sum([p.score for p in parts], axis=0) * query.boost
             return Evaluation(mask, np.where(mask, score, 0).astype(np.float32))

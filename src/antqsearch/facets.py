@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .schema import VALUE_SEPARATOR
+from .record import ColumnValue
+
+if TYPE_CHECKING:
+    from .backend import PostingsSource
 
 FACETS = ("province", "province_2025", "year", "official")
 # "province" is the legacy view (before 1 July 2025): the legacy province of every article.
@@ -30,13 +33,12 @@ FACET_LABELS = {
 Selection = Mapping[str, Set[str]]
 
 
-def _values_of(facet: str, raw: Any) -> tuple[str, ...]:
-    if facet == "official":
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
-        return tuple(v for v in text.split(VALUE_SEPARATOR) if v)
+def _values_of(facet: str, raw: ColumnValue) -> tuple[str, ...]:
+    if isinstance(raw, tuple):
+        return raw
     if facet == "year":
         return (str(raw),) if raw else ()
-    return (raw,) if raw else ()
+    return (str(raw),) if raw else ()
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,12 @@ class FacetColumns:
     size: int
 
     @classmethod
-    def load(cls, reader: Any) -> FacetColumns:
-        """Read the facet columns of an index reader."""
-        size = reader.doc_count_all()
+    def load(cls, source: PostingsSource) -> FacetColumns:
+        """Read the facet columns of an index generation."""
+        size = source.doc_count_all()
         columns = {}
         for facet, name in COLUMNS.items():
-            column = reader.column_reader(name, translate=True)
+            column = source.column(name)
             columns[facet] = FacetColumn.from_rows([_values_of(facet, column[d])
                                                     for d in range(size)])
         return cls(columns, size)

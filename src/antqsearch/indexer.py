@@ -9,15 +9,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.reading import SegmentReader
-from whoosh.writing import NO_MERGE
-
-from .analysis import field_counts
+from .analysis import ANALYSIS_VERSION, field_counts
+from .backend import IndexBackend, IndexWriter
 from .corpus import (
     SIDECAR_SUFFIX,
+    CorpusMissing,
     RawArticle,
     Skipped,
     Unchanged,
@@ -25,10 +22,9 @@ from .corpus import (
     find_articles,
     read_article,
 )
-from .metadata import ArticleMeta, apply_overrides, extract_metadata
-from .schema import ANALYSIS_VERSION, VALUE_SEPARATOR, build_schema
-from .segment import _pyvi
-from .segwriter import CountedWriter
+from .metadata import extract_metadata
+from .record import AnalysedArticle, article_metadata, article_record
+from .segment import load_segmenter
 from .store import (
     IndexNotReady,
     Manifest,
@@ -51,15 +47,9 @@ FLUSH_POSTINGS = 4_000_000
 STAT_SETTLE_NS = 2_000_000_000
 
 Progress = Callable[[int, int], None]
-# Not a Whoosh field: the metadata the extractor dropped (impossible dates), for the summary.
-WARNINGS_KEY = "_warnings"
 # Loads every extractor's tables (gazetteer, titles, surnames) in the parent process.
 WARM_UP_TEXT = "Tin bài\n\nSáng 19-8, xã Kim Quan, huyện Yên Sơn tổ chức ngày hội. " \
     "Phó Chủ tịch UBND tỉnh Nguyễn Văn An dự.\n\nMinh Anh"
-
-
-class CorpusMissing(FileNotFoundError):
-    """The corpus folder does not exist."""
 
 
 @dataclass
@@ -110,55 +100,17 @@ class Plan:
     failed: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _meta_text(meta: ArticleMeta) -> str:
-    parts = [meta.province, meta.district, meta.ward, *meta.officials, meta.author]
-    return "\n".join(p for p in parts if p)
-
-
-def document_fields(raw: RawArticle, meta: ArticleMeta) -> dict[str, Any]:
-    """The Whoosh fields of one article: stored values, facets and counted terms."""
-    return {
-        "id": raw.id,
-        "path": raw.path,
-        "content_hash": raw.content_hash,
-        "title": meta.title,
-        "body": meta.body,
-        "province": meta.province or "",
-        "province_2025": meta.province_2025 or "",
-        "province_legacy": meta.province_legacy or "",
-        "district": meta.district or "",
-        "ward": meta.ward or "",
-        "year": meta.year if meta.year is not None else 0,
-        "date": meta.date or "",
-        "official": ",".join(meta.officials),
-        # The facet counts the officials at the event (all of them when none is known).
-        "officials_col": VALUE_SEPARATOR.join(
-            meta.officials_at_event or meta.officials).encode("utf-8"),
-        "lead_chars": meta.lead_chars,
-        "author": meta.author or "",
-        "source": raw.source or "",
-        "source_url": raw.source_url or "",
-        WARNINGS_KEY: [f"{raw.path}: {w}" for w in meta.warnings],
-        **field_counts(f"{meta.title}\n{_meta_text(meta)}", meta.body),
-    }
-
-
-def article_metadata(raw: RawArticle) -> ArticleMeta | Skipped:
-    """The extracted metadata with the operator's corrections, or why they do not apply."""
-    try:
-        meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
-    except ValueError as exc:
-        return Skipped(raw.path, f"tệp sửa siêu dữ liệu không hợp lệ: {exc}")
-    return replace(meta, warnings=raw.warnings + meta.warnings) if raw.warnings else meta
-
-
-def analyse(raw: RawArticle) -> dict[str, Any] | Skipped:
+def analyse(raw: RawArticle) -> AnalysedArticle | Skipped:
     """Extract metadata, segment and count the terms of one article (in a worker process)."""
     meta = article_metadata(raw)
-    return meta if isinstance(meta, Skipped) else document_fields(raw, meta)
+    if isinstance(meta, Skipped):
+        return meta
+    record = article_record(raw, meta)
+    counts = field_counts(f"{record.title}\n{record.meta_text()}", record.body)
+    return AnalysedArticle(record, counts, tuple(f"{raw.path}: {w}" for w in meta.warnings))
 
 
-def analyse_file(task: tuple[Path, Pending]) -> dict[str, Any] | Skipped:
+def analyse_file(task: tuple[Path, Pending]) -> AnalysedArticle | Skipped:
     """Read and analyse one planned article (in a worker process)."""
     corpus_dir, pending = task
     raw = read_article(corpus_dir, Path(pending.path))
@@ -232,71 +184,21 @@ def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
 
 
 def _analysed(corpus_dir: Path, articles: list[Pending],
-              workers: int) -> Iterator[dict[str, Any] | Skipped]:
+              workers: int) -> Iterator[AnalysedArticle | Skipped]:
     tasks = [(corpus_dir, a) for a in articles]
     if len(articles) < PARALLEL_THRESHOLD or workers <= 1:
         yield from map(analyse_file, tasks)
         return
-    _pyvi()  # load the model and the gazetteer once, before the fork, so workers share them
+    load_segmenter()  # the model and the gazetteer once, before the fork: workers share them
     extract_metadata(WARM_UP_TEXT)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from pool.imap(analyse_file, tasks, chunksize=8)
 
 
-class SegmentedWriter:
-    """Whoosh writers in turn over one generation: the segment is committed whenever its
-    counted postings reach ``flush_postings`` and a new one started, so that a build's
-    memory does not grow with the corpus. Segments are not merged at the end (Whoosh's
-    merge would hold every posting in memory again); an update merges small ones only."""
-
-    def __init__(self, index: Any, flush_postings: int) -> None:
-        self.index, self.flush_postings = index, flush_postings
-        self.writer = CountedWriter(index, limitmb=64)
-        self.segments = 0
-
-    def add_document(self, **fields: Any) -> None:
-        self.writer.add_document(**fields)
-        self._maybe_flush()
-
-    def update_document(self, **fields: Any) -> None:
-        self.writer.update_document(**fields)
-        self._maybe_flush()
-
-    def delete_by_term(self, field: str, text: str) -> None:
-        self.writer.delete_by_term(field, text)
-
-    def _maybe_flush(self) -> None:
-        if self.writer.postings() >= self.flush_postings:
-            self.writer.commit(merge=False)
-            self.segments += 1
-            self.writer = CountedWriter(self.index, limitmb=64)
-
-    def commit(self, full: bool) -> None:
-        self.writer.commit(mergetype=NO_MERGE if full else merge_small_segments)
-
-    def cancel(self) -> None:
-        self.writer.cancel()
-
-
-def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: merge the segments of under a quarter of the largest one's
-    documents when there are several (the updates' segments), never the big ones of a
-    full build (a merge holds its segments' postings in memory)."""
-    largest = max((s.doc_count_all() for s in segments), default=0)
-    small = [s for s in segments if s.doc_count_all() < largest / 4]
-    if len(small) < 4:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s not in small]
-
-
 def _write(
-    writer: Any,
-    docs: Iterable[dict[str, Any] | Skipped],
+    writer: IndexWriter,
+    docs: Iterable[AnalysedArticle | Skipped],
     summary: BuildSummary,
     ids: dict[str, str],
     progress: Progress | None,
@@ -307,10 +209,10 @@ def _write(
             summary.skipped.append(doc)
             summary.failed.add(doc.path)
             if not summary.full:  # an older version of the article leaves the index
-                writer.delete_by_term("id", ids[doc.path])
+                writer.delete_article(ids[doc.path])
         else:
-            summary.warnings += doc.pop(WARNINGS_KEY, [])
-            add(**doc)
+            summary.warnings += doc.warnings
+            add(doc)
         if progress:
             progress(done, len(ids))
 
@@ -321,19 +223,26 @@ def build_index(
     full: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    backend: IndexBackend | None = None,
 ) -> BuildSummary:
-    """Build or update the index of a corpus; swap it in atomically when something changed."""
+    """Build or update the index of a corpus; swap it in atomically when something changed.
+
+    ``backend``: how generations are written and opened (default: Whoosh, on disk)."""
     started = time.monotonic()
+    if backend is None:
+        from .backend.whoosh import WhooshBackend
+
+        backend = WhooshBackend()
     with build_lock(index_dir):
         previous = current_generation(index_dir)
-        manifest = _usable_manifest(index_dir, previous)
+        manifest = _usable_manifest(index_dir, previous, backend)
         full = full or manifest is None or manifest.analysis_version != ANALYSIS_VERSION
         plan = plan_build(corpus_dir, None if full else manifest)
         summary = _summary_of(plan, manifest, full)
         if full or plan.to_analyse or plan.to_remove:
             generation = _build_generation(
-                corpus_dir, index_dir, previous, plan, full, workers, progress, summary
-            )
+                corpus_dir, index_dir, previous, plan, full, workers, progress, summary,
+                backend)
             publish(index_dir, generation, _new_manifest(plan, summary), previous)
             summary.generation = generation.name
         elif manifest is not None and previous is not None \
@@ -348,14 +257,16 @@ def build_index(
         return summary
 
 
-def _usable_manifest(index_dir: Path, previous: Path | None) -> Manifest | None:
+def _usable_manifest(index_dir: Path, previous: Path | None,
+                     backend: IndexBackend) -> Manifest | None:
     """The manifest of the current generation; None (a full build) if it does not open."""
     if previous is None:
         return None
     try:
-        open_current(index_dir)
+        _, source = open_current(index_dir, backend.open)
     except IndexNotReady:
         return None
+    source.close()
     return read_manifest(previous)
 
 
@@ -393,20 +304,19 @@ def _build_generation(
     workers: int | None,
     progress: Progress | None,
     summary: BuildSummary,
+    backend: IndexBackend,
 ) -> Path:
     generation = new_generation(index_dir)
-    if full or previous is None:
-        index = whoosh_index.create_in(str(generation), build_schema())
-    else:
+    create = full or previous is None
+    if previous is not None and not create:
         # Segment files are never changed once written (deletions live in the table of
         # contents), so the new generation starts as hard links to the previous one's.
         shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks,
                         copy_function=_link_or_copy)
-        index = whoosh_index.open_dir(str(generation))
-    writer = SegmentedWriter(index, FLUSH_POSTINGS)
+    writer = backend.writer(generation, create, FLUSH_POSTINGS)
     try:
         for doc_id in plan.to_remove:
-            writer.delete_by_term("id", doc_id)
+            writer.delete_article(doc_id)
         docs = _analysed(corpus_dir, plan.to_analyse, workers or os.cpu_count() or 1)
         _write(writer, docs, summary, {a.path: a.id for a in plan.to_analyse}, progress)
         writer.commit(full or previous is None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .corpus import RawArticle, Skipped, find_articles, read_article
-from .indexer import CorpusMissing, article_metadata
+from .corpus import CorpusMissing, RawArticle, Skipped, find_articles, read_article
+from .record import article_metadata
 
 CHECKED_FIELDS = ("title", "date", "province", "officials", "author")
 

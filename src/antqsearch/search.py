@@ -18,19 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import query as Q
 
+from .analysis import ANALYSIS_VERSION
+from .backend import IndexBackend, PostingsSource
 from .collate import vi_sort_key
 from .datefilter import BadDate, DateColumn, DateCount, parse_day
 from .engine import Engine, Evaluation
 from .facets import FACETS, FacetColumns
+from .plan import Any as AnyOf
+from .plan import Term
+from .queryanalysis import QueryAnalysis, analyse_query, is_accented
 from .querybuild import BuiltQuery, Weights, build_query, min_should_match
 from .querylang import ParsedQuery, parse_query
-from .schema import ANALYSIS_VERSION
-from .snippets import mark_html, match_spans, snippet_html
+from .record import ArticleRecord
+from .snippets import Marks, mark_html, match_spans, snippet_html
 from .store import (
     CURRENT,
     IndexNotReady,
+    Manifest,
     ReaderLease,
     current_generation,
     open_leased,
@@ -41,6 +46,8 @@ from .text import syllable_terms
 
 MAX_PER_PAGE = 100
 STORED_CACHE = 2048
+# Analysed queries kept per generation (a search's analysis serves its article pages).
+ANALYSIS_CACHE = 256
 # The most frequent values of a facet that a page lists (selected ones are always listed).
 LISTED_FACET_VALUES = 100
 # Related articles on an article's page, and the key terms of its body that find them.
@@ -186,12 +193,29 @@ class Article:
     province_legacy: str | None = None  # the "province" facet's value (before 7/2025)
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A query as the service uses it: parsed, analysed, and its suggestion when the
+    analysis needed it (a query without diacritics); None otherwise."""
+
+    parsed: ParsedQuery
+    analysis: QueryAnalysis
+    hint: str | None
+
+
+def marks_of(analysis: QueryAnalysis, loose: bool = False) -> Marks:
+    """What the highlighter marks for an analysed query (``loose``: every content syllable
+    alone as well, for results that have only part of the query)."""
+    singles = analysis.singles | analysis.loose if loose else analysis.singles
+    return Marks(analysis.phrases, singles, not analysis.accented)
+
+
 @dataclass
 class _Generation:
     """One opened index generation, shared by every thread: one reader, one lock."""
 
     path: Path
-    searcher: Any
+    source: PostingsSource
     engine: Engine
     facets: FacetColumns
     date_rank: np.ndarray
@@ -200,14 +224,41 @@ class _Generation:
     built_at: float | None
     doc_count: int
 
-    stored_cache: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)
+    stored_cache: OrderedDict[int, ArticleRecord] = field(default_factory=OrderedDict)
+    analysis_cache: OrderedDict[str, Analysed] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def stored(self, docnum: int) -> dict[str, Any]:
-        """A document's stored fields (the most recent STORED_CACHE kept decoded)."""
-        with self.engine.lock:
+    def analysed(self, query: str) -> Analysed:
+        """A reader's query parsed and analysed, with its accented form when it was typed
+        without diacritics (the suggestion: it tells which words to mark together); the
+        most recent ANALYSIS_CACHE kept."""
+        with self.lock:
+            found = self.analysis_cache.get(query)
+            if found is not None:
+                self.analysis_cache.move_to_end(query)
+                return found
+        parsed = parse_query(query)
+        hint = None if is_accented(parsed) else self.suggestion(parsed)
+        found = Analysed(parsed, analyse_query(parsed, hint), hint)
+        with self.lock:
+            self.analysis_cache[query] = found
+            if len(self.analysis_cache) > ANALYSIS_CACHE:
+                self.analysis_cache.popitem(last=False)
+        return found
+
+    def suggestion(self, parsed: ParsedQuery) -> str | None:
+        """A better spelling of the query's words ("Có phải bạn muốn tìm"), or None."""
+        if not parsed.positive or any(c.alternatives for c in parsed.clauses):
+            return None
+        return suggest(" ".join(c.text for c in parsed.positive), self.vocabulary,
+                       self.pair_frequency)
+
+    def stored(self, docnum: int) -> ArticleRecord:
+        """A document's record (the most recent STORED_CACHE kept decoded)."""
+        with self.lock:
             found = self.stored_cache.get(docnum)
             if found is None:
-                found = self.stored_cache[docnum] = dict(self.searcher.stored_fields(docnum))
+                found = self.stored_cache[docnum] = self.source.record(docnum)
                 if len(self.stored_cache) > STORED_CACHE:
                     self.stored_cache.popitem(last=False)
             else:
@@ -216,25 +267,20 @@ class _Generation:
 
     def pair_frequency(self, pair: str) -> int:
         """How many articles have two syllables side by side (``"văn thi"``)."""
-        with self.engine.lock:
-            return int(self.searcher.reader().doc_frequency("pairs", pair))
+        return self.source.doc_frequency("pairs", pair)
 
     def document_number(self, article_id: str) -> int | None:
-        with self.engine.lock:
-            found: int | None = self.searcher.document_number(id=article_id)
-            return found
+        return self.source.document_number(article_id)
 
-    def related(self, docnum: int, terms: str) -> list[tuple[dict[str, Any], float]]:
-        """Documents like this one: Whoosh's more-like-this key terms of the body's
-        syllables (Bo1 model), scored by the engine (Whoosh's matchers take most of a
-        second per article at 50,000 articles)."""
+    def related(self, docnum: int, terms: str) -> list[tuple[ArticleRecord, float]]:
+        """Documents like this one: the key terms of the body's syllables (Bo1 model, as
+        Whoosh's more-like-this), scored by the engine."""
         if not terms.strip():
             return []
-        with self.engine.lock:
-            keys = self.searcher.key_terms_from_text("text", terms, numterms=RELATED_TERMS)
+        keys = self.source.key_terms("text", terms, RELATED_TERMS)
         if not keys:
             return []
-        found = self.engine.evaluate(Q.Or([Q.Term("text", t, boost=w) for t, w in keys]),
+        found = self.engine.evaluate(AnyOf(tuple(Term("text", t, w) for t, w in keys)),
                                      idf="whoosh")
         candidates = found.mask & self.engine.live
         candidates[docnum] = False
@@ -250,49 +296,52 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_ino, info.st_mtime_ns
 
 
-def _date_rank(reader: Any) -> np.ndarray:
+def _date_rank(source: PostingsSource) -> np.ndarray:
     """Each document's position when sorted by date (a year alone sorts as that year)."""
-    dates = reader.column_reader("date", translate=True)
-    keys = np.array([dates[d] or "" for d in range(reader.doc_count_all())], dtype=object)
+    dates = source.column("date")
+    keys = np.array([dates[d] or "" for d in range(source.doc_count_all())], dtype=object)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
     return rank
 
 
-def _open_generation(index_dir: Path, weights: Weights) -> _Generation:
-    path, index, lease = open_leased(index_dir)
+def _check_version(path: Path) -> Manifest:
+    """The manifest of a generation built by this version; IndexNotReady otherwise."""
     manifest = read_manifest(path)
     if manifest is None or manifest.analysis_version != ANALYSIS_VERSION:
-        lease.release()
         raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
                             "hãy chạy 'antqsearch index --full'.")
+    return manifest
+
+
+def _open_generation(index_dir: Path, weights: Weights,
+                     backend: IndexBackend) -> _Generation:
+    current = current_generation(index_dir)
+    if current is not None and read_manifest(current) is not None:
+        _check_version(current)  # before opening: another version's files may not open
+    path, source, lease = open_leased(index_dir, backend.open)
     try:
-        searcher = index.searcher()
-    except BaseException:
-        lease.release()
-        raise
-    try:
-        reader = searcher.reader()
-        engine = Engine(reader, weights.k1, weights.b, weights.idf, weights.field_b())
+        manifest = _check_version(path)
+        engine = Engine(source, weights.k1, weights.b, weights.idf, weights.field_b())
         generation = _Generation(
-            path, searcher, engine, FacetColumns.load(reader),
-            _date_rank(reader), DateColumn.load(reader), Vocabulary.load(reader),
-            manifest.built_at if manifest else None,
-            reader.doc_count(),
+            path, source, engine, FacetColumns.load(source),
+            _date_rank(source), DateColumn.load(source), Vocabulary.load(source),
+            manifest.built_at,
+            source.doc_count(),
         )
     except BaseException:
-        searcher.close()
+        source.close()
         lease.release()
         raise
     # The segment files stay open while the generation is in use (no mmap, see store.py):
     # closed when the last request holding it lets it go; then the lease is released and
     # the generation removed if a newer one replaced it and no other process reads it.
-    weakref.finalize(generation, _release, searcher, lease, index_dir)
+    weakref.finalize(generation, _release, source, lease, index_dir)
     return generation
 
 
-def _release(searcher: Any, lease: ReaderLease, index_dir: Path) -> None:
-    searcher.close()
+def _release(source: PostingsSource, lease: ReaderLease, index_dir: Path) -> None:
+    source.close()
     lease.release(index_dir)
 
 
@@ -320,15 +369,6 @@ def _read_through(generation: Path) -> None:
             continue
 
 
-def _optional(value: Any) -> Any:
-    return value if value not in ("", 0, None) else None
-
-
-def _date(value: Any) -> str | None:
-    """The ISO date or month of an article (a year alone is only in ``year``)."""
-    return value if isinstance(value, str) and len(value) >= 7 else None
-
-
 @dataclass(frozen=True)
 class Health:
     """What /healthz reports."""
@@ -340,9 +380,15 @@ class Health:
 class SearchService:
     """Searches the current index generation of a folder."""
 
-    def __init__(self, index_dir: Path, weights: Weights | None = None) -> None:
+    def __init__(self, index_dir: Path, weights: Weights | None = None,
+                 backend: IndexBackend | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.weights = weights or Weights()
+        if backend is None:
+            from .backend.whoosh import WhooshBackend  # the default: the index on disk
+
+            backend = WhooshBackend()
+        self.backend = backend
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int] | None = None
@@ -365,7 +411,8 @@ class SearchService:
         path = current_generation(self.index_dir)
         with self._lock:
             if self._generation is None or self._generation.path != path:
-                self._generation = _open_generation(self.index_dir, self.weights)
+                self._generation = _open_generation(self.index_dir, self.weights,
+                                                    self.backend)
             self._stamp = stamp
             return self._generation
 
@@ -410,7 +457,7 @@ class SearchService:
                 self._stamp = stamp
                 continue
             try:
-                fresh = _open_generation(self.index_dir, self.weights)
+                fresh = _open_generation(self.index_dir, self.weights, self.backend)
                 first = self._warm(fresh)
             except Exception as exc:  # keep serving the generation in use
                 log.warning("new index generation not opened: %s", exc)
@@ -428,22 +475,22 @@ class SearchService:
 
     def _search(self, gen: _Generation, request: SearchRequest) -> SearchPage:
         started = time.perf_counter()
-        parsed = parse_query(request.query)
-        suggestion = self._suggestion(gen, parsed)
-        built = build_query(parsed, self.weights, suggestion)
+        analysed = gen.analysed(request.query)
+        parsed, analysis, suggestion = analysed.parsed, analysed.analysis, analysed.hint
+        built = build_query(analysis, self.weights)
         selection = _selection(request, parsed)
         matched = _matching(gen.engine, built, self.weights)
-        if matched.relaxed:
-            built = built.loosened()
         dated = matched.mask
         if request.date_from or request.date_to:
             dated = dated & gen.dates.within(request.date_from, request.date_to)
         filtered, counts = gen.facets.apply(dated, selection)
         undated = filtered if dated is matched.mask else gen.facets.apply(matched.mask,
                                                                           selection)[0]
-        hits = self._ranked(gen, built, matched, filtered, request)
-        if built.accented and filtered.any() and not matched.relaxed:
-            suggestion = None  # a spelling correction only helps when nothing was found
+        hits = self._ranked(gen, built, matched, filtered, request,
+                            marks_of(analysis, matched.relaxed))
+        if built.accented:  # a spelling correction only helps when nothing was found
+            found = filtered.any() and not matched.relaxed
+            suggestion = None if found else gen.suggestion(parsed)
         return SearchPage(
             query=request.query,
             total=int(filtered.sum()),
@@ -464,7 +511,7 @@ class SearchService:
         """Ranking only (no facets, snippets or suggestion), for ``bench/relevance.py``: the
         document numbers of the best ``limit`` matches and the mask of every match."""
         gen = self.generation()
-        built = build_query(parse_query(query), self.weights)
+        built = build_query(analyse_query(parse_query(query)), self.weights)
         matched = _matching(gen.engine, built, self.weights)
         return [int(d) for d in gen.engine.top(matched.order, matched.mask, 0, limit)], \
             matched.mask
@@ -472,25 +519,17 @@ class SearchService:
     def document_numbers(self) -> dict[str, int]:
         """Article id → document number in the current generation (live articles)."""
         gen = self.generation()
-        with gen.engine.lock:
-            ids = gen.searcher.reader().column_reader("id", translate=True)
-            return {ids[d]: d for d in range(gen.engine.size) if gen.engine.live[d]}
+        ids = gen.source.column("id")
+        return {str(ids[d]): d for d in range(gen.engine.size) if gen.engine.live[d]}
 
     def _ranked(self, gen: _Generation, built: BuiltQuery, matched: _Matched,
-                docs: np.ndarray, request: SearchRequest) -> list[Hit]:
+                docs: np.ndarray, request: SearchRequest, marks: Marks) -> list[Hit]:
         start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
         by_date = request.sort == "date" or built.empty
         order = gen.date_rank.astype(np.float64) if by_date else matched.order
         score = matched.score
-        return [_hit(gen.stored(int(d)), 0.0 if by_date else float(score[d]), built)
+        return [_hit(gen.stored(int(d)), 0.0 if by_date else float(score[d]), marks)
                 for d in gen.engine.top(order, docs, start, stop)]
-
-    @staticmethod
-    def _suggestion(gen: _Generation, parsed: ParsedQuery) -> str | None:
-        if not parsed.positive or any(c.alternatives for c in parsed.clauses):
-            return None
-        return suggest(" ".join(c.text for c in parsed.positive), gen.vocabulary,
-                       gen.pair_frequency)
 
     def article(self, article_id: str, query: str = "") -> Article:
         """One article with the query's words marked, and related articles."""
@@ -500,30 +539,29 @@ class SearchService:
         docnum = gen.document_number(article_id)
         if docnum is None:
             raise ArticleNotFound(article_id)
-        stored = gen.stored(docnum)
-        parsed = parse_query(query)
-        built = build_query(parsed, self.weights, self._suggestion(gen, parsed))
-        body_spans = match_spans(stored["body"], built.marks)
-        title_spans = match_spans(stored["title"], built.marks)
+        record = gen.stored(docnum)
+        marks = marks_of(gen.analysed(query).analysis)
+        body_spans = match_spans(record.body, marks)
+        title_spans = match_spans(record.title, marks)
         return Article(
             id=article_id,
-            title=stored["title"],
-            date=_date(stored.get("date")),
-            year=_optional(stored.get("year")),
-            province=_optional(stored.get("province")),
-            province_2025=_optional(stored.get("province_2025")),
-            province_legacy=_optional(stored.get("province_legacy")),
-            district=_optional(stored.get("district")),
-            ward=_optional(stored.get("ward")),
-            officials=_officials(stored),
-            author=_optional(stored.get("author")),
-            body_html=mark_html(stored["body"], body_spans),
-            title_html=mark_html(stored["title"], title_spans),
-            source=_optional(stored.get("source")),
-            source_url=_optional(stored.get("source_url")),
-            related=[_hit(fields, score, BuiltQuery())
-                     for fields, score in gen.related(docnum, " ".join(syllable_terms(
-                         stored["body"])))],
+            title=record.title,
+            date=record.full_date,
+            year=record.year,
+            province=record.province,
+            province_2025=record.province_2025,
+            province_legacy=record.province_legacy,
+            district=record.district,
+            ward=record.ward,
+            officials=list(record.officials),
+            author=record.author,
+            body_html=mark_html(record.body, body_spans),
+            title_html=mark_html(record.title, title_spans),
+            source=record.source,
+            source_url=record.source_url,
+            related=[_hit(found, score, Marks())
+                     for found, score in gen.related(docnum, " ".join(syllable_terms(
+                         record.body)))],
         )
 
     def stats(self) -> dict[str, Any]:
@@ -679,27 +717,23 @@ def _facet_values(
     return facets
 
 
-def _officials(stored: dict[str, Any]) -> list[str]:
-    return [v for v in str(stored.get("official") or "").split(",") if v]
-
-
-def _hit(stored: dict[str, Any], score: float, built: BuiltQuery) -> Hit:
-    body, title = stored.get("body", ""), stored.get("title", "")
-    spans = match_spans(body, built.marks)
-    title_spans = match_spans(title, built.marks)
+def _hit(record: ArticleRecord, score: float, marks: Marks) -> Hit:
+    body, title = record.body, record.title
+    spans = match_spans(body, marks)
+    title_spans = match_spans(title, marks)
     return Hit(
-        id=stored["id"],
+        id=record.id,
         title=title,
-        url=f"/article/{stored['id']}",
-        date=_date(stored.get("date")),
-        year=_optional(stored.get("year")),
-        province=_optional(stored.get("province")),
-        province_2025=_optional(stored.get("province_2025")),
-        officials=_officials(stored),
-        author=_optional(stored.get("author")),
+        url=f"/article/{record.id}",
+        date=record.full_date,
+        year=record.year,
+        province=record.province,
+        province_2025=record.province_2025,
+        officials=list(record.officials),
+        author=record.author,
         score=round(float(score or 0.0), 4),
-        snippet_html=snippet_html(body, spans, int(stored.get("lead_chars") or 0)),
+        snippet_html=snippet_html(body, spans, record.lead_chars),
         title_html=mark_html(title, title_spans),
-        source=_optional(stored.get("source")),
-        source_url=_optional(stored.get("source_url")),
+        source=record.source,
+        source_url=record.source_url,
     )

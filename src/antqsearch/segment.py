@@ -56,6 +56,12 @@ def _pyvi() -> Any:
     return ViTokenizer.ViTokenizer
 
 
+def load_segmenter() -> Any:
+    """pyvi's tokenizer, loaded once per process (SegmenterUnavailable if it cannot be):
+    call it before forking workers so that they share the model."""
+    return _pyvi()
+
+
 @lru_cache(maxsize=1 << 16)
 def _token_features(token: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A token's lower case and its true features as itself, as the previous and the next

@@ -14,25 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import io
 import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
-from whoosh.reading import SegmentReader
+from typing import IO, Any, TypeVar
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".build.lock"
 READERS = ".readers.lock"
+Opened = TypeVar("Opened")
 
 
 class IndexNotReady(RuntimeError):
@@ -162,17 +157,20 @@ def remove_unread(generation: Path) -> bool:
     return True
 
 
-def open_current(index_dir: Path) -> tuple[Path, whoosh_index.Index]:
-    """Open the current generation; IndexNotReady with a clear reason otherwise."""
+def open_current(index_dir: Path,
+                 opener: Callable[[Path], Opened]) -> tuple[Path, Opened]:
+    """Open the current generation with ``opener`` (a backend's: it raises IndexNotReady
+    when the folder cannot be read); IndexNotReady with a clear reason when none."""
     generation = current_generation(index_dir)
     if generation is None:
         raise IndexNotReady(
             f"Chưa có chỉ mục trong {index_dir}: hãy chạy 'antqsearch index' trước."
         )
-    return generation, open_generation(generation)
+    return generation, opener(generation)
 
 
-def open_leased(index_dir: Path) -> tuple[Path, whoosh_index.Index, ReaderLease]:
+def open_leased(index_dir: Path,
+                opener: Callable[[Path], Opened]) -> tuple[Path, Opened, ReaderLease]:
     """Open the current generation with a reader lease (released by the caller)."""
     for _ in range(10):
         generation = current_generation(index_dir)
@@ -182,46 +180,11 @@ def open_leased(index_dir: Path) -> tuple[Path, whoosh_index.Index, ReaderLease]
         if lease is None:
             continue  # removed between reading CURRENT and the lock: read CURRENT again
         try:
-            return generation, open_generation(generation), lease
+            return generation, opener(generation), lease
         except BaseException:
             lease.release()
             raise
-    return (*open_current(index_dir), ReaderLease(Path(), None))  # raises IndexNotReady
-
-
-def open_generation(generation: Path) -> whoosh_index.Index:
-    """Open one generation folder; IndexNotReady with a clear reason otherwise."""
-    try:
-        # Without mmap: Whoosh would copy each mapped file of a segment into a BytesIO
-        # (its BufferFile), the whole postings and terms in every worker's memory.
-        index = FileStorage(str(generation), supports_mmap=False).open_index()
-        _check_segments(index)
-        return index
-    except Exception as exc:  # whoosh raises many kinds for a damaged folder
-        _close_files(exc)
-        raise IndexNotReady(
-            f"Chỉ mục {generation} bị hỏng ({exc}): hãy chạy lại 'antqsearch index --full'."
-        ) from None
-
-
-def _check_segments(index: whoosh_index.FileIndex) -> None:
-    """Open each segment once, so that a damaged or missing one fails here, not mid-search
-    (one segment at a time and without ``Index.reader()``'s ten retries on an OSError)."""
-    toc = index._read_toc()
-    for segment in toc.segments:
-        SegmentReader(index.storage, toc.schema, segment, generation=toc.generation).close()
-
-
-def _close_files(exc: BaseException) -> None:
-    """Close the files that whoosh's failed frames left open (a damaged segment or table of
-    contents), instead of a ResourceWarning whenever the exception is freed."""
-    trace = exc.__traceback__
-    while trace is not None:
-        for value in list(trace.tb_frame.f_locals.values()):
-            if isinstance(value, (StructFile, io.IOBase)):
-                with contextlib.suppress(Exception):
-                    value.close()
-        trace = trace.tb_next
+    return (*open_current(index_dir, opener), ReaderLease(Path(), None))  # IndexNotReady
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -14,9 +14,9 @@ candidate.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .text import (
     Syllable,
@@ -36,6 +36,9 @@ MAX_FORMS = 8
 MAX_NAME = 5
 # Fields whose values are names, as the articles spell them.
 NAME_FIELDS = ("province", "district", "ward", "official", "author")
+if TYPE_CHECKING:
+    from .backend import PostingsSource
+
 # Articles having a pair of syllables side by side (0 when unknown).
 PairFrequency = Callable[[str], int]
 
@@ -59,25 +62,15 @@ def _all_forms(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=lambda t: (-v[t], t))[:MAX_FORMS]) for k, v in found.items()}
 
 
-def _names(reader: Any) -> dict[tuple[str, ...], str]:
+def _names(source: PostingsSource) -> dict[tuple[str, ...], str]:
     """Matching terms of a name → the name as the articles spell it (``Thanh Hóa``)."""
     names: dict[tuple[str, ...], str] = {}
-    schema = getattr(reader, "schema", None)
     for fieldname in NAME_FIELDS:
-        if schema is not None and fieldname not in schema:
-            continue
-        for raw in reader.lexicon(fieldname):
-            name = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        for name in source.lexicon(fieldname):
             terms = tuple(syllable_terms(name))
             if 1 < len(terms) <= MAX_NAME and name[:1].isupper():
                 names.setdefault(terms, name)
     return names
-
-
-def _field_terms(reader: Any, fieldname: str) -> Iterator[tuple[str, int]]:
-    for term, info in reader.iter_field(fieldname):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
-        yield text, info.doc_frequency()
 
 
 def _deletions(word: str) -> set[str]:
@@ -97,8 +90,9 @@ class Vocabulary:
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, reader: Any) -> Vocabulary:
-        pairs = list(_field_terms(reader, "text")) + list(_field_terms(reader, "head"))
+    def load(cls, source: PostingsSource) -> Vocabulary:
+        """The vocabulary of an index generation."""
+        pairs = [*source.document_frequencies("text"), *source.document_frequencies("head")]
         syllables = _best_forms(p for p in pairs if p[0].isalpha())
         neighbours: dict[str, list[str]] = {}
         for key in syllables:
@@ -107,11 +101,11 @@ class Vocabulary:
                     neighbours.setdefault(variant, []).append(key)
         return cls(
             syllables,
-            _best_forms(_field_terms(reader, "words")),
+            _best_forms(source.document_frequencies("words")),
             frozenset(t for t, _ in pairs),
             {k: tuple(v) for k, v in neighbours.items()},
             _all_forms(p for p in pairs if p[0].isalpha()),
-            _names(reader),
+            _names(source),
         )
 
     def correct(self, term: str, before: tuple[str, ...] = (), after: str = "") -> str | None:

@@ -22,18 +22,18 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
+from .codec import stored_lengths
 from .schema import Counted
 
 # Postings turned into Python lists at a time when writing (about 150 MB of lists).
 CHUNK_POSTINGS = 1_000_000
 _TERMINFO = W3TermInfo._struct
 _INT = struct.Struct("!i")
-_BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
 
 
 class _Postings:
@@ -266,8 +266,5 @@ def _pack_extent(offset: int, length: int) -> bytes:
 def _field_lengths(lengths: Any, name: str) -> np.ndarray:
     """Each document's length in a field as Whoosh reads it back (its byte approximation)."""
     count = lengths.doc_count_all()
-    column = f"_{name}_len"
-    if not lengths.has_column(column):
-        return np.zeros(count, dtype=np.int64)
-    raw = lengths.column_reader(column, LENGTHS_COLUMN)
-    return _BYTE_TO_LENGTH[np.fromiter(raw, dtype=np.uint8, count=count)]
+    found = stored_lengths(lengths, name, count)
+    return np.zeros(count, dtype=np.int64) if found is None else found

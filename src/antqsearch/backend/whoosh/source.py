@@ -1,0 +1,159 @@
+"""One Whoosh index generation as a :class:`~antqsearch.backend.PostingsSource`.
+
+A generation is opened without mmap (Whoosh would copy each mapped file into a BytesIO:
+the whole postings in every worker's memory) and read through one searcher, shared by
+every thread: Whoosh readers seek shared files, so every read holds one lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
+
+from ...record import ArticleRecord, ColumnValue
+from ...store import IndexNotReady
+from .codec import leaf_lengths, leaf_postings
+from .schema import decode_column, decode_record
+
+
+class WhooshSource:
+    """A Whoosh index generation, read-only, thread-safe."""
+
+    def __init__(self, index: Any) -> None:
+        self._searcher = index.searcher()
+        self._reader = self._searcher.reader()
+        self._lock = threading.RLock()
+        self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._at_event: Sequence[ColumnValue] | None = None
+
+    def doc_count_all(self) -> int:
+        return int(self._reader.doc_count_all())
+
+    def doc_count(self) -> int:
+        return int(self._reader.doc_count())
+
+    def live(self) -> np.ndarray:
+        reader = self._reader
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        if reader.has_deletions():
+            with self._lock:
+                live[[d for d in range(len(live)) if reader.is_deleted(d)]] = False
+        return live
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        ids: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        with self._lock:
+            for leaf, offset in self._leaves:
+                if (field, term) in leaf:
+                    more_ids, more_tfs = leaf_postings(leaf.postings(field, term), offset)
+                    ids += more_ids
+                    tfs += more_tfs
+        return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
+                np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
+
+    def has_term(self, field: str, term: str) -> bool:
+        with self._lock:
+            return (field, term) in self._reader
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        with self._lock:
+            parts = [leaf_lengths(leaf, field) for leaf, _ in self._leaves]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+    def field_length_total(self, field: str) -> float:
+        with self._lock:
+            return float(self._reader.field_length(field))
+
+    def lexicon(self, field: str) -> list[str]:
+        if field not in self._reader.schema:
+            return []
+        with self._lock:
+            return [_text(raw) for raw in self._reader.lexicon(field)]
+
+    def document_frequencies(self, field: str) -> Iterator[tuple[str, int]]:
+        with self._lock:
+            found = [(_text(term), info.doc_frequency())
+                     for term, info in self._reader.iter_field(field)]
+        return iter(found)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        with self._lock:
+            return int(self._reader.doc_frequency(field, term))
+
+    def column(self, name: str) -> Sequence[ColumnValue]:
+        with self._lock:
+            values = self._reader.column_reader(name, translate=True)
+            return [decode_column(name, values[d])
+                    for d in range(self._reader.doc_count_all())]
+
+    def record(self, docnum: int) -> ArticleRecord:
+        if self._at_event is None:
+            self._at_event = self.column("officials_col")
+        at_event = self._at_event[docnum]
+        with self._lock:
+            stored = self._searcher.stored_fields(docnum)
+        return decode_record(stored, at_event if isinstance(at_event, tuple) else ())
+
+    def document_number(self, article_id: str) -> int | None:
+        with self._lock:
+            found: int | None = self._searcher.document_number(id=article_id)
+            return found
+
+    def key_terms(self, field: str, text: str, count: int) -> list[tuple[str, float]]:
+        with self._lock:
+            found: list[tuple[str, float]] = self._searcher.key_terms_from_text(
+                field, text, numterms=count)
+            return found
+
+    def close(self) -> None:
+        self._searcher.close()
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+
+def open_generation(generation: Path) -> Any:
+    """Open one generation folder as a Whoosh index; IndexNotReady with a clear reason."""
+    try:
+        # Without mmap: Whoosh would copy each mapped file of a segment into a BytesIO
+        # (its BufferFile), the whole postings and terms in every worker's memory.
+        index = FileStorage(str(generation), supports_mmap=False).open_index()
+        _check_segments(index)
+        return index
+    except Exception as exc:  # whoosh raises many kinds for a damaged folder
+        _close_files(exc)
+        raise IndexNotReady(
+            f"Chỉ mục {generation} bị hỏng ({exc}): hãy chạy lại 'antqsearch index --full'."
+        ) from None
+
+
+def _check_segments(index: whoosh_index.FileIndex) -> None:
+    """Open each segment once, so that a damaged or missing one fails here, not mid-search
+    (one segment at a time and without ``Index.reader()``'s ten retries on an OSError)."""
+    toc = index._read_toc()
+    for segment in toc.segments:
+        SegmentReader(index.storage, toc.schema, segment, generation=toc.generation).close()
+
+
+def _close_files(exc: BaseException) -> None:
+    """Close the files that whoosh's failed frames left open (a damaged segment or table of
+    contents), instead of a ResourceWarning whenever the exception is freed."""
+    trace = exc.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            if isinstance(value, (StructFile, io.IOBase)):
+                with contextlib.suppress(Exception):
+                    value.close()
+        trace = trace.tb_next
