@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from antqsearch.collate import vi_sort_key
 from antqsearch.search import FacetValue, SearchPage
 from antqsearch.web import create_app
-from antqsearch.webpage import CHAR_WIDTH, CHART_MAX_BARS, year_chart
-from antqsearch.webparams import Params
+from antqsearch.web.page import CHAR_WIDTH, CHART_MAX_BARS, year_chart
+from antqsearch.web.params import Params
 
 pytest_plugins = ["webfixtures"]
 SON_LU_ID = "000_ae1a3d5dfa8173e5"

@@ -6,7 +6,7 @@ tests/conftest.py belongs to the library tests; the web tests load this module w
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,12 +62,9 @@ def allow_server_error() -> None:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Any:
-    """scripts/screenshots.py, which owns serving the app in a thread and the Chromium flags."""
-    spec = importlib.util.spec_from_file_location("screenshots", REPO / "scripts/screenshots.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """antqsearch.web.shots (as scripts/screenshots.py uses it): serving the app in a thread,
+    the Chromium flags and the screenshot tour."""
+    return importlib.import_module("antqsearch.web.shots")
 
 
 @pytest.fixture(scope="session")

@@ -4,49 +4,51 @@ from __future__ import annotations
 
 import errno
 import json
-import re
 import socket
 import sys
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 import click
 
+from . import settings as S
 from .clicktext import install as install_vietnamese
-from .collate import vi_sort_key
-from .config import CORPUS_ENV, INDEX_ENV, Settings
+from .clioutput import facet_label, print_check_table, print_page, print_summary
 from .corpus import CorpusMissing
-from .facets import FACET_LABELS
+from .facets import DECLARED
 from .indexer import BuildSummary, build_index
 from .report import check_corpus
-from .search import SORTS, BadRequest, SearchPage, SearchRequest, SearchService
+from .search import SORTS, BadRequest, SearchRequest, SearchService
+from .segment import SegmenterUnavailable
+from .settings import CORPUS_ENV, INDEX_ENV, Folders
 from .store import BuildInProgress, IndexNotReady
 
 install_vietnamese()  # click's own help and errors ("Cách dùng", "Tùy chọn", …)
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-MAX_REQUEST_BODY = 64 * 1024
-MAX_REQUEST_HEADERS = 256 * 1024
+MAX_REQUEST_BODY = S.MAX_REQUEST_BODY.default
+MAX_REQUEST_HEADERS = S.MAX_REQUEST_HEADERS.default
+SEGMENTER_HELP = ("Bộ tách từ tiếng Việt là bắt buộc để lập chỉ mục và tìm kiếm: hãy cài lại "
+                  "antqsearch (make install, hoặc pip install antqsearch).")
 
 corpus_option = click.option(
     "--corpus",
     "corpus",
     envvar=CORPUS_ENV,
     type=click.Path(path_type=Path),
-    help="Thư mục bài viết (mặc định corpus/).",
+    help=S.CORPUS_DIR.help,
 )
 index_option = click.option(
     "--index",
     "index",
     envvar=INDEX_ENV,
     type=click.Path(path_type=Path),
-    help="Thư mục chỉ mục (mặc định index/).",
+    help=S.INDEX_DIR.help,
 )
 
 
-def _settings(corpus: Path | None = None, index: Path | None = None) -> Settings:
-    return Settings.from_env(corpus_dir=corpus, index_dir=index)
+def _settings(corpus: Path | None = None, index: Path | None = None) -> Folders:
+    return Folders.from_env(corpus_dir=corpus, index_dir=index)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -66,7 +68,26 @@ class WholeNumber(click.ParamType):  # type: ignore[type-arg,unused-ignore]
         self.fail(f"{text[:20]!r} không phải số nguyên dương.", param, ctx)
 
 
-@click.group(context_settings=CONTEXT)
+class Commands(click.Group):
+    """The command group: a missing word segmenter is a message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SegmenterUnavailable as exc:
+            _fail(f"{exc}. {SEGMENTER_HELP}")
+
+
+def facet_options(command: Any) -> Any:
+    """A repeatable ``--name`` option per facet (``_`` written ``-``), in declared order."""
+    for facet in reversed(DECLARED):
+        option = click.option(f"--{facet.name.replace('_', '-')}", facet.name, multiple=True,
+                              metavar=facet.metavar, help=facet.help)
+        command = option(command)
+    return command
+
+
+@click.group(cls=Commands, context_settings=CONTEXT)
 @click.version_option(package_name="antqsearch")
 def main() -> None:
     """Tìm kiếm toàn văn tin bài Ngày hội toàn dân bảo vệ an ninh Tổ quốc."""
@@ -120,10 +141,10 @@ def index(corpus: Path | None, index: Path | None, full: bool) -> None:
     except OSError as exc:  # e.g. the index folder is a file, or not writable
         _fail(f"không ghi được chỉ mục vào {settings.index_dir}: {exc.strerror or exc}")
     else:
-        _print_summary(summary)
+        print_summary(summary)
 
 
-def _build_with_progress(settings: Settings, full: bool) -> BuildSummary:
+def _build_with_progress(settings: Folders, full: bool) -> BuildSummary:
     """Build, with a progress bar on a terminal and a line every 10 % elsewhere."""
     bar: Any = None
     shown = -1
@@ -146,26 +167,6 @@ def _build_with_progress(settings: Settings, full: bool) -> BuildSummary:
             bar.__exit__(None, None, None)
 
 
-def _print_summary(summary: BuildSummary) -> None:
-    if not summary.changed and not summary.full:
-        click.echo(
-            f"Không có thay đổi: {summary.unchanged} bài không đổi, không phân tích lại "
-            f"bài nào ({summary.seconds:.2f} giây)."
-        )
-    else:
-        kind = "toàn bộ" if summary.full else "cập nhật"
-        click.echo(
-            f"Đã lập chỉ mục ({kind}) trong {summary.seconds:.2f} giây: "
-            f"{summary.added} thêm, {summary.updated} sửa, {summary.removed} xóa, "
-            f"{summary.unchanged} không đổi, {len(summary.skipped)} bỏ qua; "
-            f"chỉ mục có {summary.total} bài."
-        )
-    for skipped in summary.skipped:
-        click.secho(f"  bỏ qua {skipped.path}: {skipped.reason}", fg="yellow", err=True)
-    for warning in summary.warnings:
-        click.secho(f"  cảnh báo {warning}", fg="yellow", err=True)
-
-
 def _service(index: Path | None) -> SearchService:
     return SearchService(_settings(index=index).index_dir)
 
@@ -173,41 +174,32 @@ def _service(index: Path | None) -> SearchService:
 @main.command()
 @click.argument("query", required=False, default="", metavar="[CÂU_TÌM_KIẾM]")
 @index_option
-@click.option("--province", multiple=True, metavar="TỈNH",
-              help="Lọc theo tỉnh/thành trước 7/2025 (63 tỉnh; lặp lại để chọn nhiều).")
-@click.option("--province-2025", "province_2025", multiple=True, metavar="TỈNH",
-              help="Lọc theo tỉnh/thành từ 7/2025 (34 tỉnh; lặp lại để chọn nhiều).")
-@click.option("--year", multiple=True, metavar="NĂM", help="Lọc theo năm (lặp lại để chọn nhiều).")
-@click.option("--official", multiple=True, metavar="HỌ_TÊN",
-              help="Lọc theo quan chức (lặp lại để chọn nhiều).")
+@facet_options
 @click.option("--from", "date_from", metavar="YYYY-MM-DD",
               help="Chỉ bài đăng từ ngày này (theo ngày của bài).")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Chỉ bài đăng đến ngày này.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="Sắp xếp: relevance (liên quan nhất) hoặc date (mới nhất).")
 @click.option("--page", type=WholeNumber(), default=1, show_default=True, help="Trang kết quả.")
-@click.option("--per-page", type=WholeNumber(), default=10, show_default=True,
-              help="Số kết quả mỗi trang.")
+@click.option("--per-page", type=WholeNumber(), default=S.PER_PAGE.default, show_default=True,
+              help=S.PER_PAGE.help)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def search(
     query: str,
     index: Path | None,
-    province: tuple[str, ...],
-    province_2025: tuple[str, ...],
-    year: tuple[str, ...],
-    official: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
     sort: str,
     page: int,
     per_page: int,
     as_json: bool,
+    **filters: tuple[str, ...],
 ) -> None:
     """Tìm bài viết; không có câu tìm kiếm thì liệt kê mọi bài, mới nhất trước."""
     try:
-        request = SearchRequest(query, province, year, official, sort, page, per_page,
-                                province_2025=province_2025, date_from=date_from,
-                                date_to=date_to)
+        request = SearchRequest(query, sort=sort, page=page, per_page=per_page,
+                                date_from=date_from, date_to=date_to,
+                                **filters)
         result = _service(index).search(request)
     except (BadRequest, IndexNotReady) as exc:
         _fail(str(exc))
@@ -216,41 +208,10 @@ def search(
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     elif not beyond:
-        _print_page(result)
+        print_page(result)
     if beyond:
         _fail(f"trang {result.page} vượt quá số trang: {result.total} kết quả chỉ có "
               f"{result.pages} trang.", 1)
-
-
-def _snippet(html: str) -> str:
-    """A snippet's HTML as terminal text, the marked words in bold (on a terminal)."""
-    parts = re.split(r"<mark>(.*?)</mark>", html)
-    return "".join(click.style(unescape(p), bold=True) if i % 2 else unescape(p)
-                   for i, p in enumerate(parts))
-
-
-def _print_page(page: SearchPage) -> None:
-    if not page.total:
-        click.echo("Không tìm thấy bài viết nào.")
-    else:
-        click.echo(f"{page.total} kết quả ({page.took_ms:.0f} ms), "
-                   f"trang {min(page.page, page.pages)}/{page.pages}")
-    for notice in page.notices:
-        click.secho(notice, fg="yellow")
-    if page.suggestion:
-        click.echo(f"Có phải bạn muốn tìm: {page.suggestion}")
-    for rank, hit in enumerate(page.hits, start=(page.page - 1) * page.per_page + 1):
-        click.echo(f"{rank:>3}. {hit.title}  [{hit.id}]")
-        when = "/".join(reversed(hit.date.split("-"))) if hit.date else hit.year
-        meta = " · ".join(str(x) for x in (when,
-                                      hit.province, ", ".join(hit.officials)) if x)
-        click.echo(f"     {meta}" + (f"  (điểm {hit.score:.2f})" if hit.score else ""))
-        if hit.snippet_html:
-            click.echo(f"     {_snippet(hit.snippet_html)}")
-    for facet, values in page.facets.items():
-        shown = ", ".join(f"{v.value} ({v.count})" for v in values[:8] if v.count)
-        if shown:
-            click.echo(f"{FACET_LABELS.get(facet, facet)}: {shown}")
 
 
 @main.command()
@@ -268,7 +229,7 @@ def stats(index: Path | None, as_json: bool) -> None:
         return
     click.echo(f"{data['documents']} bài")
     for facet, values in data["facets"].items():
-        click.echo(f"{FACET_LABELS.get(facet, facet)}:")
+        click.echo(f"{facet_label(facet)}:")
         for value, count in values:
             click.echo(f"  {count:>5}  {value}")
 
@@ -287,54 +248,19 @@ def check(corpus: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    _print_check_table(rows)
-
-
-CHECK_COLUMNS = (("id", "Bài", 24), ("title", "Tiêu đề", 44), ("date", "Ngày", 10),
-                 ("province", "Tỉnh/thành", 16), ("officials", "Quan chức", 30),
-                 ("author", "Tác giả", 18), ("missing", "Còn thiếu", 0))
-CHECK_NAMES = {"title": "tiêu đề", "date": "ngày", "province": "tỉnh/thành",
-               "officials": "quan chức", "author": "tác giả",
-               "headline": "tiêu đề riêng (tiêu đề là câu mở đầu)"}
-
-
-def _cell(text: str, width: int) -> str:
-    """The text cut to the width (with …) and padded to it; width 0: as it is."""
-    if not width:
-        return text
-    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
-
-
-def _print_check_table(rows: list[dict[str, Any]]) -> None:
-    """One aligned line per article under a header; skipped files after the table."""
-    click.echo("  ".join(_cell(label, width) for _, label, width in CHECK_COLUMNS).rstrip())
-    click.echo("  ".join("─" * (width or len(label)) for _, label, width in CHECK_COLUMNS))
-    for row in rows:
-        if "skipped" in row:
-            continue
-        values = {
-            **{key: str(row.get(key) or "—") for key, _, _ in CHECK_COLUMNS},
-            "officials": ", ".join(sorted(row["officials"], key=vi_sort_key)) or "—",
-            "missing": ", ".join(CHECK_NAMES.get(m, m) for m in row["missing"]) or "—",
-        }
-        click.echo("  ".join(_cell(values[key], width) for key, _, width in CHECK_COLUMNS))
-    for row in rows:
-        if "skipped" in row:
-            click.secho(f"bỏ qua {row['id']}: {row['skipped']}", fg="yellow")
-        for warning in row.get("warnings", ()):
-            click.secho(f"cảnh báo {row['id']}: {warning}", fg="yellow")
+    print_check_table(rows)
 
 
 @main.command()
 @index_option
-@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
-              help="Địa chỉ lắng nghe.")
-@click.option("--port", default=8000, show_default=True, type=int, metavar="CỔNG", help="Cổng.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              metavar="SỐ", help="Số luồng phục vụ (mỗi tiến trình).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              metavar="SỐ",
-              help="Số tiến trình phục vụ (trên 1: gunicorn, mỗi tiến trình một bản chỉ mục).")
+@click.option("--host", default=S.HOST.default, show_default=True, metavar="ĐỊA_CHỈ",
+              help=S.HOST.help)
+@click.option("--port", default=S.PORT.default, show_default=True, type=int, metavar="CỔNG",
+              help=S.PORT.help)
+@click.option("--threads", default=S.THREADS.default, show_default=True,
+              type=click.IntRange(1, 64), metavar="SỐ", help=S.THREADS.help)
+@click.option("--workers", default=S.WORKERS.default, show_default=True,
+              type=click.IntRange(1, 64), metavar="SỐ", help=S.WORKERS.help)
 def serve(index: Path | None, host: str, port: int, threads: int, workers: int) -> None:
     """Chạy trang tìm kiếm (waitress; gunicorn khi --workers > 1)."""
     from .serving import serve_gunicorn, serve_waitress

@@ -13,14 +13,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .facets import DECLARED
+from .settings import MAX_SUGGEST_CHARS, MAX_SUGGESTIONS
 from .text import fold_diacritics
 
-MAX_SUGGESTIONS = 8
 TITLE_WORD = 3  # a last word this long is searched as a word, a shorter one only filters
 TITLE_CANDIDATES = 20
-MAX_TEXT = 100
-PER_KIND = {"province": 3, "official": 3, "title": 5}
-KIND_LABELS = {"province": "Tỉnh/thành", "official": "Quan chức", "title": "Bài viết"}
+# The facets whose values are suggested (in this order), then titles.
+SUGGESTED = tuple(f for f in DECLARED if f.completions)
+PER_KIND = {**{f.name: f.completions for f in SUGGESTED}, "title": 5}
+KIND_LABELS = {**{f.name: f.short for f in SUGGESTED}, "title": "Bài viết"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def _entries(gen: Any) -> list[_Entry]:
         if found is not None:
             return found
         found = []
-        for kind in ("province", "official"):
+        for kind in (f.name for f in SUGGESTED):
             column = gen.facets.columns.get(kind)
             for value in column.values if column is not None else ():
                 found.append(_Entry(kind, value, _fold(value), value))
@@ -70,8 +72,8 @@ def _matches(key: str, words: list[str]) -> bool:
 
 
 def suggestions(service: Any, text: str) -> list[dict[str, str]]:
-    """Up to MAX_SUGGESTIONS matches: provinces, then officials, then titles."""
-    text = text[:MAX_TEXT]
+    """Up to ``max_suggestions`` matches: provinces, then officials, then titles."""
+    text = text[: MAX_SUGGEST_CHARS.default]
     words = _fold(text).split()
     if not words or len(" ".join(words)) < 2:
         return []
@@ -85,7 +87,7 @@ def suggestions(service: Any, text: str) -> list[dict[str, str]]:
     found += _titles(service, words)
     order = {kind: i for i, kind in enumerate(PER_KIND)}
     found.sort(key=lambda s: order[s.kind])
-    return [s.to_json() for s in found[:MAX_SUGGESTIONS]]
+    return [s.to_json() for s in found[: MAX_SUGGESTIONS.default]]
 
 
 def _titles(service: Any, words: list[str]) -> list[Suggestion]:

@@ -10,26 +10,86 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .collate import vi_sort_key
 from .record import ColumnValue
 
 if TYPE_CHECKING:
     from .backend import PostingsSource
 
-FACETS = ("province", "province_2025", "year", "official")
-# "province" is the legacy view (before 1 July 2025): the legacy province of every article.
-COLUMNS = {"province": "province_legacy", "province_2025": "province_2025", "year": "year",
-           "official": "officials_col"}
-# How the page and the command line name each facet, in the order the page lists them.
-FACET_LABELS = {
-    "province_2025": "Tỉnh/thành (từ 7/2025)",
-    "province": "Tỉnh/thành (trước 7/2025)",
-    "year": "Năm",
-    "official": "Quan chức",
-}
+
+@dataclass(frozen=True)
+class Facet:
+    """One way to narrow a search, declared once: what the page, the API, the command line,
+    the query language, the autocomplete and the index call it, and how its values sort.
+
+    Adding a facet is adding a declaration to :data:`DECLARED` (and a field of that name
+    to ``SearchRequest``, and its column to the index).
+    """
+
+    name: str  # URL parameter, API key, request field, command-line option (``_`` → ``-``)
+    label: str  # heading on the page, the command line and the chips
+    short: str  # the kind of value in a sentence or an autocomplete line ("Tỉnh/thành")
+    aliases: tuple[str, ...]  # more field names of the query language (folded, no "_")
+    column: str  # the index column of its values
+    order: Literal["count", "newest"]  # most articles first (Vietnamese order on ties),
+    # or the newest year first; "count" facets list the most frequent values only
+    sidebar: int  # position in the page's sidebar
+    metavar: str  # the command line's name for a value
+    help: str  # the command-line option's help
+    completions: int = 0  # autocomplete suggestions of its values (0: none)
+    digits: int = 0  # a value typed in the query box must be this many digits (0: any text)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Every name the query language accepts (folded, lower case, without ``_``)."""
+        return (self.name.replace("_", ""), *self.aliases)
+
+    def liftable(self, value: str) -> bool:
+        """Whether a value typed as ``name:value`` can become a ticked filter.
+
+        >>> FACET["year"].liftable("2023"), FACET["year"].liftable("23")
+        (True, False)
+        """
+        return not self.digits or (value.isdigit() and len(value) == self.digits)
+
+    def listed(self, counts: Mapping[str, int], chosen: Set[str], limit: int) -> list[str]:
+        """The values a page lists, in order (selected ones always, past the limit).
+
+        >>> FACET["year"].listed({"2023": 1, "2024": 3}, set(), 100)
+        ['2024', '2023']
+        >>> FACET["province"].listed({"Huế": 1, "Hà Nội": 3, "An Giang": 1}, {"Huế"}, 2)
+        ['Hà Nội', 'An Giang', 'Huế']
+        """
+        if self.order == "newest":
+            return sorted(counts, key=lambda v: (len(v), v), reverse=True)
+        order = sorted(counts, key=lambda v: (-counts[v], vi_sort_key(v)))
+        return order[:limit] + [v for v in order[limit:] if v in chosen]
+
+
+# In the order of the API's facets and the command line's options.
+DECLARED = (
+    # "province" is the legacy view (before 1 July 2025): the legacy province of every article.
+    Facet("province", "Tỉnh/thành (trước 7/2025)", "Tỉnh/thành", ("tinh", "tinhthanh"),
+          "province_legacy", "count", 2, "TỈNH",
+          "Lọc theo tỉnh/thành trước 7/2025 (63 tỉnh; lặp lại để chọn nhiều).", completions=3),
+    Facet("province_2025", "Tỉnh/thành (từ 7/2025)", "Tỉnh/thành", ("tinh2025", "tinhmoi"),
+          "province_2025", "count", 1, "TỈNH",
+          "Lọc theo tỉnh/thành từ 7/2025 (34 tỉnh; lặp lại để chọn nhiều)."),
+    Facet("year", "Năm", "Năm", ("nam",), "year", "newest", 3, "NĂM",
+          "Lọc theo năm (lặp lại để chọn nhiều).", digits=4),
+    Facet("official", "Quan chức", "Quan chức", ("quanchuc", "canbo"), "officials_col",
+          "count", 4, "HỌ_TÊN", "Lọc theo quan chức (lặp lại để chọn nhiều).", completions=3),
+)
+FACET = {facet.name: facet for facet in DECLARED}
+FACETS = tuple(FACET)
+COLUMNS = {facet.name: facet.column for facet in DECLARED}
+SIDEBAR = tuple(sorted(DECLARED, key=lambda facet: facet.sidebar))
+# Field names a reader may type (folded, lower case) → facet name.
+FIELD_ALIASES = {alias: facet.name for facet in DECLARED for alias in facet.field_names}
 Selection = Mapping[str, Set[str]]
 
 

@@ -3,8 +3,9 @@
 Plain words (all required), ``"quoted phrases"``, ``-word`` or ``-"phrase"`` to exclude,
 ``OR`` between two terms, and field filters ``province:"Thanh Hóa"``, ``year:2023``,
 ``official:"Nguyễn Văn Thi"`` (also ``tinh:``, ``nam:``, ``quanchuc:``), and
-``province_2025:"Hải Phòng"`` (also ``tinh2025:``) for the provinces since 7/2025. Nothing
-here raises: what cannot be understood is searched as plain text, with a notice for the reader.
+``province_2025:"Hải Phòng"`` (also ``tinh2025:``) for the provinces since 7/2025: the
+names and aliases of :data:`facets.DECLARED`. Nothing here raises: what cannot be understood
+is searched as plain text, with a notice for the reader.
 """
 
 from __future__ import annotations
@@ -12,25 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .facets import FIELD_ALIASES
+from .settings import MAX_CLAUSES, MAX_QUERY_CHARS
 from .text import fold_diacritics
-
-MAX_QUERY_CHARS = 500
-MAX_CLAUSES = 32
-
-# Field names a reader may type (folded, lower case) → facet name.
-FIELD_ALIASES = {
-    "province": "province",
-    "tinh": "province",
-    "tinhthanh": "province",
-    "year": "year",
-    "nam": "year",
-    "official": "official",
-    "quanchuc": "official",
-    "canbo": "official",
-    "province2025": "province_2025",
-    "tinh2025": "province_2025",
-    "tinhmoi": "province_2025",
-}
 
 _TOKEN_RE = re.compile(r'(-?)([^\s":]+):("([^"]*)"?|[^\s"]*)|(-?)"([^"]*)("?)|(\S+)')
 _OPERATORS = {"AND", "&&", "+"}
@@ -128,14 +113,14 @@ def parse_query(text: str) -> ParsedQuery:
     notices: list[str] = []
     # Lone surrogates (a command line's undecodable bytes) would stop pyvi's tagger.
     text = text.encode("utf-8", "replace").decode("utf-8")
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notices.append(f"Câu tìm kiếm quá dài: chỉ dùng {MAX_QUERY_CHARS} ký tự đầu.")
+    if len(text) > MAX_QUERY_CHARS.default:
+        text = text[: MAX_QUERY_CHARS.default]
+        notices.append(f"Câu tìm kiếm quá dài: chỉ dùng {MAX_QUERY_CHARS.default} ký tự đầu.")
     filters: dict[str, list[str]] = {}
     clauses = [c for c in _join_or(_lex(text, filters, notices)) if c.text.strip()]
-    if len(clauses) > MAX_CLAUSES:
-        clauses = clauses[:MAX_CLAUSES]
-        notices.append(f"Câu tìm kiếm có quá nhiều từ: chỉ dùng {MAX_CLAUSES} từ đầu.")
+    if len(clauses) > MAX_CLAUSES.default:
+        clauses = clauses[: MAX_CLAUSES.default]
+        notices.append(f"Câu tìm kiếm có quá nhiều từ: chỉ dùng {MAX_CLAUSES.default} từ đầu.")
     return ParsedQuery(tuple(clauses), {k: tuple(v) for k, v in filters.items()}, tuple(notices))
 
 

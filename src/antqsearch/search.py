@@ -19,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from . import settings
 from .analysis import ANALYSIS_VERSION
 from .backend import IndexBackend, PostingsSource
 from .collate import vi_sort_key
 from .datefilter import BadDate, DateColumn, DateCount, parse_day
 from .engine import Engine, Evaluation
-from .facets import FACETS, FacetColumns
+from .facets import FACET, FACETS, FacetColumns
 from .plan import Any as AnyOf
 from .plan import Term
 from .queryanalysis import QueryAnalysis, analyse_query, is_accented
@@ -44,16 +45,14 @@ from .store import (
 from .suggest import Vocabulary, suggest
 from .text import syllable_terms
 
-MAX_PER_PAGE = 100
-STORED_CACHE = 2048
-# Analysed queries kept per generation (a search's analysis serves its article pages).
-ANALYSIS_CACHE = 256
-# The most frequent values of a facet that a page lists (selected ones are always listed).
-LISTED_FACET_VALUES = 100
-# Related articles on an article's page, and the key terms of its body that find them.
-RELATED_ARTICLES = 5
-RELATED_TERMS = 12
-MAX_PAGE = 1000
+# Declared (with their help) in settings.py.
+MAX_PER_PAGE = settings.MAX_PER_PAGE.default
+STORED_CACHE = settings.STORED_CACHE.default
+ANALYSIS_CACHE = settings.ANALYSIS_CACHE.default
+LISTED_FACET_VALUES = settings.LISTED_FACET_VALUES.default
+RELATED_ARTICLES = settings.RELATED_ARTICLES.default
+RELATED_TERMS = settings.RELATED_TERMS.default
+MAX_PAGE = settings.MAX_PAGE.default
 SORTS = ("relevance", "date")
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ class SearchRequest:
     official: tuple[str, ...] = ()
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 10
+    per_page: int = settings.PER_PAGE.default
     province_2025: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
@@ -707,12 +706,7 @@ def _facet_values(
         items = dict(counts[facet])
         for value in chosen:
             items.setdefault(value, 0)
-        if facet == "year":
-            order = sorted(items, key=lambda v: (len(v), v), reverse=True)
-        else:
-            order = sorted(items, key=lambda v: (-items[v], vi_sort_key(v)))
-            rest = [v for v in order[LISTED_FACET_VALUES:] if v in chosen]
-            order = order[:LISTED_FACET_VALUES] + rest
+        order = FACET[facet].listed(items, chosen, LISTED_FACET_VALUES)
         facets[facet] = [FacetValue(v, items[v], v in chosen) for v in order]
     return facets
 

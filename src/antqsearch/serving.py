@@ -24,10 +24,11 @@ from urllib.parse import quote
 from flask import Flask
 
 from .search import SearchService
+from .segment import SegmenterUnavailable, load_segmenter
+from .settings import WATCH_SECONDS
 from .store import IndexNotReady
 
 READY = "antqsearch.ready"
-WATCH_SECONDS = 1.0
 log = logging.getLogger(__name__)
 
 
@@ -53,7 +54,9 @@ def warm_app(app: Flask) -> None:
     try:
         article_id = service_of(app).warm_up()
         render_pages(app, article_id)
-    except IndexNotReady as exc:  # no index yet: /healthz says so, the first build fixes it
+    # No index yet: /healthz says so, the first build fixes it. No pyvi: searches answer
+    # 503 until it is reinstalled.
+    except (IndexNotReady, SegmenterUnavailable) as exc:
         print(f"Cảnh báo: {exc}", file=sys.stderr, flush=True)
     finally:
         ready.set()
@@ -61,7 +64,7 @@ def warm_app(app: Flask) -> None:
 
 def watch_app(app: Flask) -> None:
     """Swap in new generations in the background, warming each (pages included)."""
-    service_of(app).watch(WATCH_SECONDS, warm=lambda first: render_pages(app, first))
+    service_of(app).watch(WATCH_SECONDS.default, warm=lambda first: render_pages(app, first))
 
 
 def not_ready(app: Flask) -> threading.Event:
@@ -91,9 +94,7 @@ def serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int,
     """N worker processes over the read-only index (gunicorn, pre-loaded app)."""
     from gunicorn.app.base import BaseApplication
 
-    from .segment import _pyvi
-
-    _pyvi()  # loaded once in the master, shared by the workers after the fork
+    load_segmenter()  # loaded once in the master, shared by the workers after the fork
     render_pages_templates(app)
 
     def post_worker_init(worker: Any) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .facets import FACET_LABELS, FACETS
-from .search import Article, FacetValue, Hit, SearchPage
-from .webparams import MAX_SELECTED_VALUES, Params, facet_label, format_date
+from ..facets import SIDEBAR
+from ..search import Article, FacetValue, Hit, SearchPage
+from ..settings import MAX_SELECTED_VALUES, SHOWN_FACET_VALUES
+from .params import Params, facet_label
 
-FACET_SHOWN = 10
 # Facets long enough to get a search box of their own.
 SEARCHABLE_AFTER = 12
 CHART_WIDTH, CHART_HEIGHT = 270, 124
@@ -72,16 +72,17 @@ class Chart:
 def facet_groups(page: SearchPage, params: Params) -> list[FacetGroup]:
     """The sidebar: every facet with values, the first shown and the rest behind "Xem thêm"."""
     groups = []
-    for name in [*(f for f in FACET_LABELS if f in FACETS),
-                 *(f for f in FACETS if f not in FACET_LABELS)]:
+    shown_values = SHOWN_FACET_VALUES.default
+    for facet in SIDEBAR:
+        name = facet.name
         values: list[FacetValue] = page.facets.get(name, [])
         options = [Option(v.value, v.count, v.selected, params.toggle(name, v.value))
                    for v in values if v.count or v.selected]
         if not options:
             continue
-        shown = [o for i, o in enumerate(options) if i < FACET_SHOWN or o.selected]
-        more = [o for i, o in enumerate(options) if i >= FACET_SHOWN and not o.selected]
-        groups.append(FacetGroup(name, facet_label(name), shown, more))
+        shown = [o for i, o in enumerate(options) if i < shown_values or o.selected]
+        more = [o for i, o in enumerate(options) if i >= shown_values and not o.selected]
+        groups.append(FacetGroup(name, facet.label, shown, more))
     return groups
 
 
@@ -127,7 +128,7 @@ def year_chart(page: SearchPage, params: Params) -> Chart:
         bars.append(Bar(
             label=str(start), title=f"{'Năm ' if size == 1 else ''}{span}: {count} bài",
             count=count, url=params.url(filters=params.with_facet(
-                "year", tuple(str(y) for y in years[:MAX_SELECTED_VALUES])).filters),
+                "year", tuple(str(y) for y in years[: MAX_SELECTED_VALUES.default])).filters),
             selected=any(y in selected for y in range(start, start + size)),
             x=round(x, 1), y=round(bottom - height, 1), height=round(height, 1),
             show_label=(len(bins) - 1 - i) % every == 0, show_count=fits and count > 0,
@@ -195,5 +196,3 @@ def article_json(article: Article) -> dict[str, Any]:
     data["related"] = [related_json(hit) for hit in article.related]
     return data
 
-
-__all__ = ["format_date"]

@@ -10,20 +10,29 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from .datefilter import RANGE_LABELS, BadDate, range_dates
-from .facets import FACET_LABELS, FACETS
-from .querylang import split_filters
-from .search import BadRequest, SearchRequest, whole_number
+from ..datefilter import RANGE_LABELS, BadDate, range_dates
+from ..facets import FACET, FACETS
+from ..querylang import split_filters
+from ..search import BadRequest, SearchRequest, whole_number
+from ..settings import (
+    MAX_DATE_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_SELECTED_VALUES,
+    MAX_VALUE_CHARS,
+    PER_PAGE,
+)
 
-MAX_QUERY_CHARS = 1000  # the service keeps 500 and tells the reader
-MAX_SELECTED_VALUES = 50
-MAX_VALUE_CHARS = 200
-DEFAULT_PER_PAGE = 10
+# ``q`` is kept (and shown back) up to twice the searched length, so that the service can
+# tell the reader that it used only the first part.
+QUERY_PARAM_CHARS = 2 * MAX_QUERY_CHARS.default
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
+SEARCH = "site.search"  # the endpoint of the search page
+ARTICLE = "site.article"
 
 
 def facet_label(name: str) -> str:
-    return FACET_LABELS.get(name, name)
+    facet = FACET.get(name)
+    return facet.label if facet is not None else name
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,14 @@ class Params:
         """Read ``q``, the facets (repeatable), the dates, ``sort``, ``page``, ``per_page``."""
         filters = tuple((name, _values(args.getlist(name))) for name in FACETS)
         return cls(
-            q=(args.get("q") or "")[:MAX_QUERY_CHARS],
+            q=(args.get("q") or "")[:QUERY_PARAM_CHARS],
             filters=tuple((n, v) for n, v in filters if v),
             sort=args.get("sort") or "relevance",
             page=args.get("page") or "1",
             per_page=args.get("per_page") or "",
-            date_from=(args.get("from") or "").strip()[:40],
-            date_to=(args.get("to") or "").strip()[:40],
-            date_range=(args.get("range") or "").strip()[:40],
+            date_from=(args.get("from") or "").strip()[: MAX_DATE_CHARS.default],
+            date_to=(args.get("to") or "").strip()[: MAX_DATE_CHARS.default],
+            date_range=(args.get("range") or "").strip()[: MAX_DATE_CHARS.default],
         )
 
     def selected(self, facet: str) -> tuple[str, ...]:
@@ -74,14 +83,14 @@ class Params:
     def to_request(self) -> SearchRequest:
         """The service's request; BadRequest (with a Vietnamese message) when invalid."""
         for _, values in self.filters:
-            if len(values) > MAX_SELECTED_VALUES:
-                raise BadRequest(f"Quá nhiều giá trị lọc (tối đa {MAX_SELECTED_VALUES}).")
+            if len(values) > MAX_SELECTED_VALUES.default:
+                raise BadRequest(f"Quá nhiều giá trị lọc (tối đa {MAX_SELECTED_VALUES.default}).")
         date_from, date_to = self.dates()
         return SearchRequest(
             query=self.q,
             sort=self.sort,
             page=whole_number(self.page, "Số trang"),
-            per_page=whole_number(self.per_page or str(DEFAULT_PER_PAGE), "Số kết quả mỗi trang"),
+            per_page=whole_number(self.per_page or str(PER_PAGE.default), "Số kết quả mỗi trang"),
             date_from=date_from,
             date_to=date_to,
             **{name: values for name, values in self.filters},
@@ -91,8 +100,7 @@ class Params:
         """The same search with the filters typed in ``q`` moved to their facets, or None
         when ``q`` has none (so that unticking such a filter really removes it)."""
         rest, typed = split_filters(self.q)
-        typed = {k: tuple(v for v in vs if k != "year" or (v.isdigit() and len(v) == 4))
-                 for k, vs in typed.items()}
+        typed = {k: tuple(v for v in vs if FACET[k].liftable(v)) for k, vs in typed.items()}
         if not any(typed.values()):
             return None
         moved = replace(self, q=rest)
@@ -132,12 +140,12 @@ class Params:
     def url(self, **changes: Any) -> str:
         """The search page with these parameters changed (back to page 1 unless given)."""
         changes.setdefault("page", "1")
-        return with_query(url_for("search"), replace(self, **changes).items())
+        return with_query(url_for(SEARCH), replace(self, **changes).items())
 
     def toggle(self, facet: str, value: str) -> str:
         values = self.selected(facet)
         chosen = tuple(v for v in values if v != value) if value in values else (*values, value)
-        return with_query(url_for("search"), replace(self.with_facet(facet, chosen),
+        return with_query(url_for(SEARCH), replace(self.with_facet(facet, chosen),
                                                      page="1").items())
 
     def cleared(self) -> str:
@@ -150,7 +158,7 @@ class Params:
         return self.url(date_from="", date_to="", date_range=key)
 
     def article_url(self, article_id: str) -> str:
-        return with_query(url_for("article", article_id=article_id), self.items())
+        return with_query(url_for(ARTICLE, article_id=article_id), self.items())
 
     def hidden(self, *skip: str) -> list[tuple[str, str]]:
         """Pairs for hidden inputs of a form that sets the ``skip`` parameters itself."""
@@ -177,7 +185,7 @@ def format_date(value: str | None) -> str:
 
 
 def _values(raw: Iterable[str]) -> tuple[str, ...]:
-    values = (v.strip()[:MAX_VALUE_CHARS] for v in raw)
+    values = (v.strip()[: MAX_VALUE_CHARS.default] for v in raw)
     return tuple(dict.fromkeys(v for v in values if v))
 
 
