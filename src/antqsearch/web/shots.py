@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_env() -> dict[str, str]:
+def chromium_env() -> dict[str, str | float | bool]:
     """Chromium's environment: a Vietnamese UI, so date inputs read dd/mm/yyyy as a Vietnamese
     reader's browser shows them (needs Debian's chromium-l10n, installed by `make chromium`)."""
     return {**os.environ, "LANGUAGE": "vi"}
