@@ -8,7 +8,7 @@ PORT ?= 8000
 export ANTQ_CORPUS_DIR ?= corpus
 export ANTQ_INDEX_DIR ?= index
 
-.PHONY: run test install chromium index lint eval eval-quick eval-metadata bench bench-quick bench-real screenshots clean
+.PHONY: run test test-quick install chromium index lint eval eval-quick eval-metadata bench bench-quick bench-real screenshots clean
 
 run: install ## Install, build the index if it is missing, serve on localhost
 	@test -f $(ANTQ_INDEX_DIR)/CURRENT || $(BIN)/antqsearch index
@@ -18,6 +18,11 @@ test: install chromium ## Install everything and run the whole test suite
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+test-quick: install ## Lint, types and the tests not marked slow (no subprocesses, servers or browser)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -m "not slow"  # with .pyc: 2x faster
 
 install: $(STAMP)
 

@@ -16,6 +16,7 @@ SON_LU_ID = "000_ae1a3d5dfa8173e5"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install chromium)"
     ),

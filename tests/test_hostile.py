@@ -23,6 +23,8 @@ from antqsearch.search import (
 )
 
 pytest_plugins = ["webfixtures"]
+# Hundreds of hostile requests (robustness): `make test` runs them, `make test-quick` not.
+pytestmark = pytest.mark.slow
 
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữự]",
                         re.IGNORECASE)

@@ -154,6 +154,7 @@ READER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_generation_read_by_another_process_is_kept_until_it_exits(tmp_path: Path) -> None:
     corpus, index = _corpus(tmp_path)
     build_index(corpus, index, workers=1)

@@ -36,6 +36,8 @@ from antqsearch.store import (
 )
 from antqsearch.web import create_app
 
+# Subprocesses, real builds and servers: `make test` runs them, `make test-quick` not.
+pytestmark = pytest.mark.slow
 ARTICLES = 120
 LOCKED_MESSAGE = "Một tiến trình lập chỉ mục khác đang chạy"
 

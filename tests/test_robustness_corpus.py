@@ -18,6 +18,8 @@ from antqsearch.report import check_corpus
 from antqsearch.search import SearchRequest, SearchService
 from antqsearch.web import create_app
 
+# Subprocesses, real builds and servers: `make test` runs them, `make test-quick` not.
+pytestmark = pytest.mark.slow
 AS_ROOT = os.geteuid() == 0
 
 

@@ -33,6 +33,8 @@ from antqsearch.cli import MAX_REQUEST_BODY
 from antqsearch.cli import main as cli_main
 from antqsearch.indexer import build_index
 
+# Subprocesses, real builds and servers: `make test` runs them, `make test-quick` not.
+pytestmark = pytest.mark.slow
 ARTICLES = 60
 
 

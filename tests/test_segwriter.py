@@ -107,6 +107,7 @@ def test_long_posting_lists_write_the_same_files(
             1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.0]
 
 
+@pytest.mark.slow
 def test_updates_deletions_and_merges_read_the_same(
     docs: list[dict[str, Any]], tmp_path: Path
 ) -> None:

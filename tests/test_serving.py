@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from robustfixtures import CLI, article_text, cli_env, free_port, get
 
 from antqsearch.indexer import build_index
@@ -73,6 +74,7 @@ def test_watcher_swaps_in_a_warm_generation(tmp_path: Path) -> None:
     _wait(lambda: not old.exists())  # the old generation went with its last reader
 
 
+@pytest.mark.slow
 def test_serve_several_workers(tmp_path: Path) -> None:
     corpus, index = _site(tmp_path)
     port = free_port()

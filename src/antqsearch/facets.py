@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .collate import vi_sort_key
-from .record import ColumnValue
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the declarations need neither (the query language reads them)
     from .backend import PostingsSource
+    from .record import ColumnValue
 
 
 @dataclass(frozen=True)
