@@ -209,14 +209,14 @@ def test_a_loosened_query_never_matches_most_of_the_corpus() -> None:
     from dataclasses import replace
 
     from antqsearch.querybuild import Weights
-    from antqsearch.search import _gate, _loosened
+    from antqsearch.ranking import gate, loosened
 
     engine, units = _stub_units(10_000, [12, 30, 7_000, 8_000])
-    by_count = _gate(engine, units, replace(Weights(), coverage="off", should_match=0.4), True)
+    by_count = gate(engine, units, replace(Weights(), coverage="off", should_match=0.4), True)
     assert by_count.sum() > 5_000
-    by_information = _gate(engine, units, Weights(), True)
+    by_information = gate(engine, units, Weights(), True)
     rare = units[0].mask | units[1].mask
     assert 0 < by_information.sum() <= rare.sum() and not (by_information & ~rare).any()
-    loosened = _loosened(engine, units, Weights())
-    assert 0 < loosened.sum() <= rare.sum()
-    assert _loosened(engine, units, replace(Weights(), relax_share=0.0)).sum() > 5_000
+    found = loosened(engine, units, Weights())
+    assert 0 < found.sum() <= rare.sum()
+    assert loosened(engine, units, replace(Weights(), relax_share=0.0)).sum() > 5_000

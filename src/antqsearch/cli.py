@@ -17,6 +17,7 @@ from .clioutput import facet_label, print_check_table, print_page, print_summary
 from .corpus import CorpusMissing
 from .facets import DECLARED
 from .indexer import BuildSummary, build_index
+from .links import article_url
 from .report import check_corpus
 from .search import SORTS, BadRequest, SearchRequest, SearchService
 from .segment import SegmenterUnavailable
@@ -168,7 +169,7 @@ def _build_with_progress(settings: Folders, full: bool) -> BuildSummary:
 
 
 def _service(index: Path | None) -> SearchService:
-    return SearchService(_settings(index=index).index_dir)
+    return SearchService(_settings(index=index).index_dir, article_url=article_url)
 
 
 @main.command()

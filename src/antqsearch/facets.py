@@ -81,7 +81,7 @@ DECLARED = (
           "Lọc theo tỉnh/thành từ 7/2025 (34 tỉnh; lặp lại để chọn nhiều)."),
     Facet("year", "Năm", "Năm", ("nam",), "year", "newest", 3, "NĂM",
           "Lọc theo năm (lặp lại để chọn nhiều).", digits=4),
-    Facet("official", "Quan chức", "Quan chức", ("quanchuc", "canbo"), "officials_col",
+    Facet("official", "Quan chức", "Quan chức", ("quanchuc", "canbo"), "officials_at_event",
           "count", 4, "HỌ_TÊN", "Lọc theo quan chức (lặp lại để chọn nhiều).", completions=3),
 )
 FACET = {facet.name: facet for facet in DECLARED}

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response
 
 from ..facets import DECLARED, FACET, FACETS
+from ..links import article_url
 from ..search import SearchService
 from ..settings import MAX_QUERY_CHARS, MAX_REQUEST_BODY, Folders
 from .errors import handle_error
@@ -64,7 +65,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = SearchService(Path(app.config["INDEX_DIR"]))
+    app.extensions[EXTENSION] = SearchService(Path(app.config["INDEX_DIR"]),
+                                              article_url=article_url)
     app.register_blueprint(site)
     app.register_error_handler(Exception, handle_error)
     app.after_request(add_security_headers)

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from whoosh import columns
-from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
+from whoosh.analysis.filters import StripFilter
+from whoosh.analysis.tokenizers import RegexTokenizer, SpaceSeparatedTokenizer
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
@@ -20,6 +21,8 @@ from ...record import AnalysedArticle, ArticleRecord, ColumnValue
 
 # Separator of the values of a multi-valued column (officials).
 VALUE_SEPARATOR = "\x1f"
+# Record attributes kept in a column of another name.
+COLUMNS = {"officials_at_event": "officials_col"}
 
 
 class Counted(TEXT):  # type: ignore[misc]  # whoosh ships no type hints
@@ -57,7 +60,8 @@ def build_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         # The officials' names, each one term (a lexicon of names for the suggestions);
         # the list itself is stored once, in ``officials``.
-        official=KEYWORD(commas=True, lowercase=False, scorable=False),
+        official=KEYWORD(scorable=False,
+                         analyzer=RegexTokenizer(rf"[^{VALUE_SEPARATOR}]+") | StripFilter()),
         officials=STORED(),
         officials_col=COLUMN(columns.VarBytesColumn()),
         author=ID(stored=True),
@@ -84,7 +88,7 @@ def document_fields(article: AnalysedArticle) -> dict[str, Any]:
         "ward": record.ward or "",
         "year": record.year or 0,
         "date": record.date or "",
-        "official": ",".join(name.replace(",", " ") for name in record.officials),
+        "official": VALUE_SEPARATOR.join(record.officials),
         "officials": record.officials,
         "officials_col": VALUE_SEPARATOR.join(record.officials_at_event).encode("utf-8"),
         "lead_chars": record.lead_chars,
@@ -97,7 +101,7 @@ def document_fields(article: AnalysedArticle) -> dict[str, Any]:
 
 def decode_column(name: str, raw: Any) -> ColumnValue:
     """A column's value as the record spells it: None when absent, a tuple when several."""
-    if name == "officials_col":
+    if name == "officials_at_event":
         text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
         return tuple(v for v in text.split(VALUE_SEPARATOR) if v)
     if raw in ("", 0, None, b""):

@@ -23,7 +23,7 @@ from whoosh.reading import SegmentReader
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
 from .codec import leaf_lengths, leaf_postings
-from .schema import decode_column, decode_record
+from .schema import COLUMNS, decode_column, decode_record
 
 
 class WhooshSource:
@@ -93,13 +93,13 @@ class WhooshSource:
 
     def column(self, name: str) -> Sequence[ColumnValue]:
         with self._lock:
-            values = self._reader.column_reader(name, translate=True)
+            values = self._reader.column_reader(COLUMNS.get(name, name), translate=True)
             return [decode_column(name, values[d])
                     for d in range(self._reader.doc_count_all())]
 
     def record(self, docnum: int) -> ArticleRecord:
         if self._at_event is None:
-            self._at_event = self.column("officials_col")
+            self._at_event = self.column("officials_at_event")
         at_event = self._at_event[docnum]
         with self._lock:
             stored = self._searcher.stored_fields(docnum)

@@ -1,0 +1,202 @@
+"""One opened index generation: its source, engine, facet and date columns, vocabulary,
+and the caches that live and die with it (decoded records, analysed queries).
+
+A generation is opened once and shared by every thread; it stays open while a request
+holds it, then its files are let go and, if a newer generation replaced it and no other
+process reads it, removed (see :class:`store.ReaderLease`).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import settings
+from .analysis import ANALYSIS_VERSION
+from .backend import IndexBackend, PostingsSource
+from .datefilter import DateColumn
+from .engine import Engine
+from .facets import FacetColumns
+from .plan import Any as AnyOf
+from .plan import Term
+from .queryanalysis import QueryAnalysis, analyse_query, is_accented
+from .querybuild import Weights
+from .querylang import ParsedQuery, parse_query
+from .record import ArticleRecord
+from .snippets import Marks
+from .store import (
+    IndexNotReady,
+    Manifest,
+    ReaderLease,
+    current_generation,
+    open_leased,
+    read_manifest,
+)
+from .suggest import Vocabulary, suggest
+
+# Declared (with their help) in settings.py.
+STORED_CACHE = settings.STORED_CACHE.default
+ANALYSIS_CACHE = settings.ANALYSIS_CACHE.default
+RELATED_ARTICLES = settings.RELATED_ARTICLES.default
+RELATED_TERMS = settings.RELATED_TERMS.default
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A query as the service uses it: parsed, analysed, and its suggestion when the
+    analysis needed it (a query without diacritics); None otherwise."""
+
+    parsed: ParsedQuery
+    analysis: QueryAnalysis
+    hint: str | None
+
+
+def marks_of(analysis: QueryAnalysis, loose: bool = False) -> Marks:
+    """What the highlighter marks for an analysed query (``loose``: every content syllable
+    alone as well, for results that have only part of the query)."""
+    singles = analysis.singles | analysis.loose if loose else analysis.singles
+    return Marks(analysis.phrases, singles, not analysis.accented)
+
+
+@dataclass
+class Generation:
+    """One opened index generation, shared by every thread: one reader, one lock."""
+
+    path: Path
+    source: PostingsSource
+    engine: Engine
+    facets: FacetColumns
+    date_rank: np.ndarray
+    dates: DateColumn
+    vocabulary: Vocabulary
+    built_at: float | None
+    doc_count: int
+
+    stored_cache: OrderedDict[int, ArticleRecord] = field(default_factory=OrderedDict)
+    analysis_cache: OrderedDict[str, Analysed] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def analysed(self, query: str) -> Analysed:
+        """A reader's query parsed and analysed, with its accented form when it was typed
+        without diacritics (the suggestion: it tells which words to mark together); the
+        most recent ANALYSIS_CACHE kept."""
+        with self.lock:
+            found = self.analysis_cache.get(query)
+            if found is not None:
+                self.analysis_cache.move_to_end(query)
+                return found
+        parsed = parse_query(query)
+        hint = None if is_accented(parsed) else self.suggestion(parsed)
+        found = Analysed(parsed, analyse_query(parsed, hint), hint)
+        with self.lock:
+            self.analysis_cache[query] = found
+            if len(self.analysis_cache) > ANALYSIS_CACHE:
+                self.analysis_cache.popitem(last=False)
+        return found
+
+    def suggestion(self, parsed: ParsedQuery) -> str | None:
+        """A better spelling of the query's words ("Có phải bạn muốn tìm"), or None."""
+        if not parsed.positive or any(c.alternatives for c in parsed.clauses):
+            return None
+        return suggest(" ".join(c.text for c in parsed.positive), self.vocabulary,
+                       self.pair_frequency)
+
+    def stored(self, docnum: int) -> ArticleRecord:
+        """A document's record (the most recent STORED_CACHE kept decoded)."""
+        with self.lock:
+            found = self.stored_cache.get(docnum)
+            if found is None:
+                found = self.stored_cache[docnum] = self.source.record(docnum)
+                if len(self.stored_cache) > STORED_CACHE:
+                    self.stored_cache.popitem(last=False)
+            else:
+                self.stored_cache.move_to_end(docnum)
+            return found
+
+    def pair_frequency(self, pair: str) -> int:
+        """How many articles have two syllables side by side (``"văn thi"``)."""
+        return self.source.doc_frequency("pairs", pair)
+
+    def document_number(self, article_id: str) -> int | None:
+        return self.source.document_number(article_id)
+
+    def related(self, docnum: int, terms: str) -> list[tuple[ArticleRecord, float]]:
+        """Documents like this one: the key terms of the body's syllables (Bo1 model, as
+        Whoosh's more-like-this), scored by the engine."""
+        if not terms.strip():
+            return []
+        keys = self.source.key_terms("text", terms, RELATED_TERMS)
+        if not keys:
+            return []
+        found = self.engine.evaluate(AnyOf(tuple(Term("text", t, w) for t, w in keys)),
+                                     idf="whoosh")
+        candidates = found.mask & self.engine.live
+        candidates[docnum] = False
+        docs = self.engine.top(found.score, candidates, 0, RELATED_ARTICLES)
+        return [(self.stored(int(d)), float(found.score[d])) for d in docs]
+
+
+def _date_rank(source: PostingsSource) -> np.ndarray:
+    """Each document's position when sorted by date (a year alone sorts as that year)."""
+    dates = source.column("date")
+    keys = np.array([dates[d] or "" for d in range(source.doc_count_all())], dtype=object)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return rank
+
+
+def _check_version(path: Path) -> Manifest:
+    """The manifest of a generation built by this version; IndexNotReady otherwise."""
+    manifest = read_manifest(path)
+    if manifest is None or manifest.analysis_version != ANALYSIS_VERSION:
+        raise IndexNotReady(f"Chỉ mục {path} được lập bằng phiên bản khác của antqsearch: "
+                            "hãy chạy 'antqsearch index --full'.")
+    return manifest
+
+
+def open_generation(index_dir: Path, weights: Weights,
+                     backend: IndexBackend) -> Generation:
+    current = current_generation(index_dir)
+    if current is not None and read_manifest(current) is not None:
+        _check_version(current)  # before opening: another version's files may not open
+    path, source, lease = open_leased(index_dir, backend.open)
+    try:
+        manifest = _check_version(path)
+        engine = Engine(source, weights.k1, weights.b, weights.idf, weights.field_b())
+        generation = Generation(
+            path, source, engine, FacetColumns.load(source),
+            _date_rank(source), DateColumn.load(source), Vocabulary.load(source),
+            manifest.built_at,
+            source.doc_count(),
+        )
+    except BaseException:
+        source.close()
+        lease.release()
+        raise
+    # The segment files stay open while the generation is in use (no mmap, see store.py):
+    # closed when the last request holding it lets it go; then the lease is released and
+    # the generation removed if a newer one replaced it and no other process reads it.
+    weakref.finalize(generation, _release, source, lease, index_dir)
+    return generation
+
+
+def _release(source: PostingsSource, lease: ReaderLease, index_dir: Path) -> None:
+    source.close()
+    lease.release(index_dir)
+
+
+def read_through(generation: Path) -> None:
+    """Read a generation's files once, so that the first queries find them in the page
+    cache (the index is read with plain reads, not mmap)."""
+    for path in generation.iterdir():
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                while handle.read(1 << 20):
+                    pass
+        except OSError:
+            continue
