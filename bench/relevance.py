@@ -49,7 +49,8 @@ RESULTS = REPO / "bench" / "results"
 DEPTH = 100
 # The code whose change changes an index (everything the indexer runs, and its data).
 INDEX_CODE = ("analysis.py", "corpus.py", "gazetteer.py", "indexer.py", "metadata.py",
-              "officials.py", "record.py", "segment.py", "store.py", "text.py",
+              "officials.py", "overrides.py", "record.py", "segment.py", "store.py",
+              "text.py",
               "backend/whoosh/schema.py", "backend/whoosh/segwriter.py",
               "backend/whoosh/writer.py")
 # A quick run takes every n-th query of a set, about this many.

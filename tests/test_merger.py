@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from antqsearch import merger
 from antqsearch.cli import main
 from antqsearch.indexer import build_index
-from antqsearch.metadata import ArticleMeta, apply_overrides, extract_metadata
+from antqsearch.metadata import ArticleMeta, extract_metadata
+from antqsearch.overrides import apply_overrides
 from antqsearch.search import SearchRequest, SearchService
 from antqsearch.text import normalize_text
 from antqsearch.web import create_app

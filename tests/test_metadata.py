@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from antqsearch import metadata
-from antqsearch.metadata import ArticleMeta, apply_overrides, extract_metadata
+from antqsearch.metadata import ArticleMeta, extract_metadata
+from antqsearch.overrides import apply_overrides
 from antqsearch.text import normalize_text
 
 CORPUS = Path(__file__).parent.parent / "corpus"

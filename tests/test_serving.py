@@ -49,7 +49,7 @@ def test_healthz_is_503_until_warm(tmp_path: Path) -> None:
     assert app.extensions[READY].is_set()
     assert client.get("/healthz").status_code == 200
     service: SearchService = app.extensions["antqsearch"]
-    assert service._generation is not None  # opened by the warm-up, not by a reader
+    assert service.opened is not None  # opened by the warm-up, not by a reader
 
 
 def test_warm_up_without_index_still_becomes_ready(tmp_path: Path) -> None:

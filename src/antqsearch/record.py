@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import Union
 
 from .corpus import RawArticle, Skipped
-from .metadata import ArticleMeta, apply_overrides, extract_metadata
+from .metadata import ArticleMeta, extract_metadata
+from .overrides import apply_overrides
 
 # A column field's value for one document: absent, one value, or several.
 ColumnValue = Union[str, int, tuple[str, ...], None]  # noqa: UP007  # runtime alias on 3.10

@@ -43,6 +43,11 @@ class CurrentGeneration:
         self._stamp: tuple[int, int] | None = None
         self._watcher: threading.Thread | None = None
 
+    @property
+    def opened(self) -> Generation | None:
+        """The generation in use, if one was opened (never opens one)."""
+        return self._generation
+
     def get(self) -> Generation:
         """The current generation, reopened when CURRENT names a new one (IndexNotReady
         when there is none); with a watcher, the one it last swapped in."""

@@ -88,6 +88,11 @@ class SearchService:
     def _url(self, article_id: str) -> str:
         return self.article_url(article_id) if self.article_url is not None else ""
 
+    @property
+    def opened(self) -> Generation | None:
+        """The generation in use, if one was opened (never opens one)."""
+        return self._current.opened
+
     def health(self) -> Health:
         """Document count and build time of the current index (IndexNotReady if none)."""
         gen = self.generation()
