@@ -1,9 +1,10 @@
 """The import graph of ``src/antqsearch``, read from the source (``ast``, nothing imported).
 
-Used by tests/test_architecture.py (the allowed-imports rules, and the layer table of
-docs/architecture.md kept equal to the real graph) and runnable to print that table:
+Used by tests/test_architecture.py (the allowed-imports rules, and the tables of
+docs/architecture.md kept equal to the real graph and settings) and runnable to print them:
 
-    python tests/importgraph.py
+    python tests/importgraph.py            # the layer table
+    python tests/importgraph.py settings   # the settings table
 """
 
 from __future__ import annotations
@@ -144,5 +145,16 @@ def table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def settings_table() -> str:
+    """Every declared setting: name, default, environment variable, help."""
+    from antqsearch.settings import SETTINGS
+
+    rows = ["| setting | default | environment | what it is for |", "|---|---|---|---|"]
+    for setting in SETTINGS:
+        rows.append(f"| `{setting.name}` | `{setting.default!r}` | "
+                    f"{f'`{setting.env}`' if setting.env else '—'} | {setting.help} |")
+    return "\n".join(rows) + "\n"
+
+
 if __name__ == "__main__":
-    print(table(), end="")
+    print(settings_table() if sys.argv[1:] == ["settings"] else table(), end="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from importgraph import SRC, layers, modules, table
+from importgraph import SRC, layers, modules, settings_table, table
 
 from antqsearch.facets import DECLARED
 from antqsearch.search import SearchRequest
@@ -68,6 +68,11 @@ def test_the_document_shows_the_real_graph() -> None:
     change of the imports is a change of the architecture, and of its document."""
     text = DOC.read_text(encoding="utf-8")
     assert table() in text, "imports changed: paste `python tests/importgraph.py` into the doc"
+
+
+def test_the_document_lists_every_setting() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert settings_table() in text, "paste `python tests/importgraph.py settings` into the doc"
 
 
 def test_the_graph_reads_relative_imports() -> None:

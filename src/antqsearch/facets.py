@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -84,12 +85,13 @@ DECLARED = (
     Facet("official", "Quan chức", "Quan chức", ("quanchuc", "canbo"), "officials_at_event",
           "count", 4, "HỌ_TÊN", "Lọc theo quan chức (lặp lại để chọn nhiều).", completions=3),
 )
-FACET = {facet.name: facet for facet in DECLARED}
+FACET: Mapping[str, Facet] = MappingProxyType({facet.name: facet for facet in DECLARED})
 FACETS = tuple(FACET)
 COLUMNS = {facet.name: facet.column for facet in DECLARED}
 SIDEBAR = tuple(sorted(DECLARED, key=lambda facet: facet.sidebar))
 # Field names a reader may type (folded, lower case) → facet name.
-FIELD_ALIASES = {alias: facet.name for facet in DECLARED for alias in facet.field_names}
+FIELD_ALIASES: Mapping[str, str] = MappingProxyType(
+    {alias: facet.name for facet in DECLARED for alias in facet.field_names})
 Selection = Mapping[str, Set[str]]
 
 
