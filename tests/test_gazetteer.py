@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antqsearch import gazetteer
-from antqsearch.gazetteer import Place, is_place_name, province_names, resolve_places
+from antqsearch.gazetteer import Place, is_place_name, province_names
+from antqsearch.places import resolve_places
 
 
 def test_doctests() -> None:
@@ -26,11 +27,11 @@ def test_63_legacy_provinces() -> None:
 
 
 def test_loaded_once() -> None:
-    gazetteer._gazetteer.cache_clear()
+    gazetteer.legacy_units.cache_clear()
     province_names()
     province_names()
-    assert gazetteer._gazetteer.cache_info().misses == 1
-    assert gazetteer._gazetteer() is gazetteer._gazetteer()
+    assert gazetteer.legacy_units.cache_info().misses == 1
+    assert gazetteer.legacy_units() is gazetteer.legacy_units()
 
 
 @pytest.mark.parametrize("province", province_names())

@@ -1,10 +1,9 @@
-"""Legacy (63-province) Vietnamese administrative units, and where an article takes place.
+"""Legacy (63-province) Vietnamese administrative units, and the places a text names.
 
 The units come from the ``vietnamadminunits`` package's SQLite data (table
-``admin_units_legacy``), loaded lazily and once per process. ``resolve_places`` finds
-place mentions ("xã Kim Quan", "huyện Yên Sơn", "TP. Tam Kỳ", "(Quan Sơn)") and scores
-candidate (province, district, ward) triples so that mentions which agree reinforce
-each other and a province named in passing does not win.
+``admin_units_legacy``), loaded lazily and once per process. ``find_mentions`` finds
+place mentions ("xã Kim Quan", "huyện Yên Sơn", "TP. Tam Kỳ", "(Quan Sơn)"), each with
+every unit it could denote; ``places.resolve_places`` weighs them.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -23,14 +22,6 @@ from antqsearch.datafiles import data_lines
 from antqsearch.text import capital_runs, index_term, iter_syllables
 
 _PROVINCE, _DISTRICT, _WARD = "province", "district", "ward"
-# How much one mention of each kind counts; the ward is the most specific evidence.
-_WEIGHTS = {_PROVINCE: 1.0, _DISTRICT: 1.5, _WARD: 2.0, "bare": 0.5}
-_LEAD_CHARS = 500  # mentions in the title and lead paragraph count double
-# A district (or ward) is reported only when it beats the runner-up by this factor. A round-up
-# of several localities (seed 001: phường Hoàng Tiến, TP Chí Linh and phường Tân Bình, TP Hải
-# Dương, equally) then gets its province only: a facet value for one district would be wrong.
-_DOMINANCE = 1.5
-_ROUNDS = 3  # rounds of re-sharing ambiguous mentions by the evidence of the others
 
 _PREFIX_RE = re.compile(
     r"(?<![\w'’])(?:(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|xã|phường|đặc khu)(?![\w'’])"
@@ -65,7 +56,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class _Gazetteer:
+class Units:
     provinces: dict[str, Place]
     cities: frozenset[str]
     districts: dict[str, tuple[tuple[str, Place], ...]]
@@ -83,15 +74,15 @@ def place_key(name: str) -> str:
     return " ".join(index_term(s.text) for s in iter_syllables(name))
 
 
-def _short_name(short: str) -> str:
+def short_name(short: str) -> str:
     """Drop the data's disambiguating suffix: "Kỳ Anh (Thị xã)" → "Kỳ Anh"."""
     return re.sub(r"\s*\([^)]*\)\s*$", "", short).strip()
 
 
-def _unit_key(short: str, unit_type: str | None) -> str:
+def unit_key(short: str, unit_type: str | None) -> str:
     """The key a unit is found by after its type word; numbered units by their number.
 
-    >>> _unit_key("Phường 13", "Phường"), _unit_key("Quận 1", "Quận"), _unit_key("Yên Hoà", "Xã")
+    >>> unit_key("Phường 13", "Phường"), unit_key("Quận 1", "Quận"), unit_key("Yên Hoà", "Xã")
     ('13', '1', 'yên hòa')
     """
     if unit_type and short.lower().startswith(unit_type.lower() + " "):
@@ -101,7 +92,7 @@ def _unit_key(short: str, unit_type: str | None) -> str:
     return place_key(short)
 
 
-def _dataset_path() -> Path:
+def dataset_path() -> Path:
     """Locate the package's SQLite data without importing it (its import pulls in pandas)."""
     spec = find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
@@ -111,7 +102,7 @@ def _dataset_path() -> Path:
 
 def _legacy_rows() -> list[tuple[str, ...]]:
     """Rows (province, provinceShort, districtShort, districtType, wardShort, wardType)."""
-    uri = _dataset_path().as_uri() + "?mode=ro"
+    uri = dataset_path().as_uri() + "?mode=ro"
     query = (
         "SELECT province, provinceShort, districtShort, districtType, wardShort, wardType"
         " FROM admin_units_legacy"
@@ -120,12 +111,15 @@ def _legacy_rows() -> list[tuple[str, ...]]:
         return list(connection.execute(query))
 
 
-def _freeze(table: dict[str, list[tuple[str, Place]]]) -> dict[str, tuple[tuple[str, Place], ...]]:
+def freeze_units(
+    table: dict[str, list[tuple[str, Place]]],
+) -> dict[str, tuple[tuple[str, Place], ...]]:
+    """A lookup table made immutable, each key's units once, in first-seen order."""
     return {key: tuple(dict.fromkeys(values)) for key, values in table.items()}
 
 
 @cache
-def _gazetteer() -> _Gazetteer:
+def legacy_units() -> Units:
     """Build the lookup tables once per process."""
     provinces: dict[str, Place] = {}
     cities: set[str] = set()
@@ -136,16 +130,16 @@ def _gazetteer() -> _Gazetteer:
         provinces[place_key(re.sub(r"^(Tỉnh|Thành phố)\s+", "", full))] = Place(p_short)
         if full.startswith("Thành phố"):
             cities.add(p_short)
-        district = _short_name(d_short)
-        districts[_unit_key(district, d_type)].append((d_type, Place(p_short, district)))
+        district = short_name(d_short)
+        districts[unit_key(district, d_type)].append((d_type, Place(p_short, district)))
         if w_short:
-            ward = _short_name(w_short)
-            wards[_unit_key(ward, w_type)].append((w_type, Place(p_short, district, ward)))
+            ward = short_name(w_short)
+            wards[unit_key(ward, w_type)].append((w_type, Place(p_short, district, ward)))
     for line in data_lines("gazetteer_aliases.tsv"):
         alias, _, short = line.partition("\t")
         provinces[place_key(alias)] = Place(short.strip())
     names = tuple(sorted({p.province for p in provinces.values()}))
-    return _Gazetteer(provinces, frozenset(cities), _freeze(districts), _freeze(wards), names)
+    return Units(provinces, frozenset(cities), freeze_units(districts), freeze_units(wards), names)
 
 
 @cache
@@ -155,13 +149,13 @@ def _descriptors() -> tuple[str, ...]:
 
 def province_names() -> tuple[str, ...]:
     """The 63 legacy provinces' short names, sorted."""
-    return _gazetteer().province_names
+    return legacy_units().province_names
 
 
 def is_place_name(name: str) -> bool:
     """True when the name is a province, district or ward somewhere in the gazetteer."""
     key = place_key(name)
-    g = _gazetteer()
+    g = legacy_units()
     return bool(key) and (key in g.provinces or key in g.districts or key in g.wards)
 
 
@@ -171,7 +165,7 @@ def _typed(entries: Sequence[tuple[str, Place]], unit_type: str | None) -> tuple
     return typed or tuple(place for _, place in entries)
 
 
-def _lookup(g: _Gazetteer, key: str, prefix: str) -> tuple[str, tuple[Place, ...]] | None:
+def _lookup(g: Units, key: str, prefix: str) -> tuple[str, tuple[Place, ...]] | None:
     """Candidates for a name after a unit-type prefix, with the mention's kind."""
     if prefix == "tỉnh":
         return (_PROVINCE, (g.provinces[key],)) if key in g.provinces else None
@@ -212,7 +206,7 @@ def _skip_descriptors(text: str, pos: int) -> int:
 
 
 def _longest_match(
-    g: _Gazetteer, text: str, spans: list[tuple[int, int]], prefix: str
+    g: Units, text: str, spans: list[tuple[int, int]], prefix: str
 ) -> tuple[int, int, str, tuple[Place, ...]] | None:
     """The longest run of name words that the gazetteer knows after this prefix."""
     for count in range(len(spans), 0, -1):
@@ -223,7 +217,7 @@ def _longest_match(
     return None
 
 
-def _prefixed_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
+def _prefixed_mentions(g: Units, text: str) -> Iterator[Mention]:
     """Mentions introduced by a unit type: "xã Kim Quan", "TP. Tam Kỳ", "tỉnh Hải Dương"."""
     for match in _PREFIX_RE.finditer(text):
         prefix = (match.group(1) or "thành phố").lower()
@@ -233,7 +227,7 @@ def _prefixed_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
             yield Mention(*found)
 
 
-def _paren_mentions(g: _Gazetteer, text: str) -> Iterator[Mention]:
+def _paren_mentions(g: Units, text: str) -> Iterator[Mention]:
     """Bare districts or provinces in parentheses: "(Quan Sơn)", "(Yên Sơn, Tuyên Quang)"."""
     for match in _PAREN_RE.finditer(text):
         offset = match.start(1)
@@ -256,7 +250,7 @@ def _capitalised_runs(text: str) -> Iterator[tuple[int, int]]:
         yield run[0].start(), run[-1].end()
 
 
-def _bare_province_mentions(g: _Gazetteer, text: str, taken: set[int]) -> Iterator[Mention]:
+def _bare_province_mentions(g: Units, text: str, taken: set[int]) -> Iterator[Mention]:
     """Province names standing alone ("Công an Hà Nội"), weighted low."""
     provinces = g.provinces
     for start, end in _capitalised_runs(text):
@@ -265,9 +259,9 @@ def _bare_province_mentions(g: _Gazetteer, text: str, taken: set[int]) -> Iterat
             yield Mention(start, end, "bare", (provinces[key],))
 
 
-def find_mentions(text: str, units: _Gazetteer | None = None) -> list[Mention]:
+def find_mentions(text: str, units: Units | None = None) -> list[Mention]:
     """Every place mention in the text, in order (legacy units unless others are given)."""
-    g = units or _gazetteer()
+    g = units or legacy_units()
     mentions = list(_prefixed_mentions(g, text)) + list(_paren_mentions(g, text))
     taken = {m.start for m in mentions}
     mentions += _bare_province_mentions(g, text, taken)
@@ -317,104 +311,3 @@ def _without_lists(text: str, mentions: list[Mention]) -> list[Mention]:
 def _long_list(mentions: list[Mention], run: list[int]) -> list[int]:
     provinces = {mentions[i].candidates[0].province for i in run}
     return run if len(provinces) >= _LIST_MIN else []
-
-
-def _weight(mention: Mention) -> float:
-    lead = 2.0 if mention.start < _LEAD_CHARS else 1.0
-    return _WEIGHTS[mention.kind] * lead
-
-
-_Evidence = tuple[dict[str, float], dict[tuple[str, str], float], dict[Place, float]]
-
-
-def _aggregate(mentions: Sequence[Mention], shares: Sequence[Sequence[float]]) -> _Evidence:
-    """Sum the evidence of the mentions for each province, district and ward."""
-    provinces: dict[str, float] = defaultdict(float)
-    districts: dict[tuple[str, str], float] = defaultdict(float)
-    wards: dict[Place, float] = defaultdict(float)
-    for mention, mention_shares in zip(mentions, shares, strict=True):
-        weight = _weight(mention)
-        for place, share in zip(mention.candidates, mention_shares, strict=True):
-            provinces[place.province] += weight * share
-            if place.district:
-                districts[(place.province, place.district)] += weight * share
-            if place.ward:
-                wards[place] += weight * share
-    return provinces, districts, wards
-
-
-def _reshare(mention: Mention, evidence: _Evidence) -> list[float]:
-    """Spread a mention over its candidates in proportion to the other evidence for them."""
-    provinces, districts, _ = evidence
-    raw = [
-        (provinces.get(p.province, 0.0) + 0.1)
-        * (1.0 + districts.get((p.province, p.district), 0.0) if p.district else 1.0)
-        for p in mention.candidates
-    ]
-    total = sum(raw)
-    return [value / total for value in raw]
-
-
-def _dominant(scores: Iterable[tuple[float, int, str]]) -> str | None:
-    """The best-scoring name if it clearly beats the runner-up (ties → earliest mention)."""
-    ranked = sorted(scores, key=lambda item: (-item[0], item[1]))
-    if not ranked or ranked[0][0] <= 0:
-        return None
-    if len(ranked) > 1 and ranked[0][0] < _DOMINANCE * ranked[1][0]:
-        return None
-    return ranked[0][2]
-
-
-def _first_positions(mentions: Sequence[Mention]) -> dict[object, int]:
-    """Where each province, (province, district) and ward is first mentioned."""
-    first: dict[object, int] = {}
-    for mention in mentions:
-        for place in mention.candidates:
-            first.setdefault(place.province, mention.start)
-            first.setdefault((place.province, place.district), mention.start)
-            first.setdefault(place, mention.start)
-    return first
-
-
-def _same_rank(a: str, b: str, scores: dict[str, float], first: dict[object, int]) -> bool:
-    return abs(scores[a] - scores[b]) < 1e-9 and first.get(a) == first.get(b)
-
-
-def _choose(mentions: Sequence[Mention], evidence: _Evidence, by_ward: bool) -> Place | None:
-    """Pick the province with most evidence, then a clearly dominant district and ward in it."""
-    provinces, districts, wards = evidence
-    if not provinces:
-        return None
-    first = _first_positions(mentions)
-    ranked = sorted(provinces, key=lambda p: (-round(provinces[p], 9), first.get(p, 0)))
-    province = ranked[0]
-    if len(ranked) > 1 and _same_rank(ranked[0], ranked[1], provinces, first):
-        return None  # e.g. a lone "xã Kim Quan": Hà Nội or Tuyên Quang, nothing to tell
-    district = _dominant(
-        (score, first.get(key, 0), key[1]) for key, score in districts.items() if key[0] == province
-    )
-    ward = None
-    if district or by_ward:  # units without districts (2025): the ward of the province
-        ward = _dominant(
-            (score, first.get(place, 0), place.ward or "")
-            for place, score in wards.items()
-            if place.province == province and place.district == district
-        )
-    return Place(province, district, ward or None)
-
-
-def resolve_places(text: str, units: _Gazetteer | None = None) -> Place | None:
-    """The most likely (province, district, ward) where the article's event takes place.
-
-    >>> resolve_places("Sáng 19-7, thị trấn Sơn Lư (Quan Sơn) tổ chức ngày hội.")
-    Place(province='Thanh Hóa', district='Quan Sơn', ward='Sơn Lư')
-    """
-    g = units or _gazetteer()
-    mentions = find_mentions(text, g)
-    if not mentions:
-        return None
-    shares: list[list[float]] = [[1.0 / len(m.candidates)] * len(m.candidates) for m in mentions]
-    for _ in range(_ROUNDS):
-        evidence = _aggregate(mentions, shares)
-        shares = [_reshare(m, evidence) for m in mentions]
-    return _choose(mentions, _aggregate(mentions, shares), by_ward=not g.districts)

@@ -23,16 +23,16 @@ from functools import cache
 from antqsearch.datafiles import data_lines
 from antqsearch.gazetteer import (
     Place,
-    _dataset_path,
-    _freeze,
-    _Gazetteer,
-    _gazetteer,
-    _short_name,
-    _unit_key,
+    Units,
+    dataset_path,
     find_mentions,
+    freeze_units,
+    legacy_units,
     place_key,
-    resolve_places,
+    short_name,
+    unit_key,
 )
+from antqsearch.places import resolve_places
 
 MERGER_DATE = "2025-07-01"
 _DISTRICT_WORDS = re.compile(r"(?<!\w)(?:huyện|quận|thị xã)\s+[A-ZĐ0-9]", re.IGNORECASE)
@@ -47,7 +47,7 @@ class _Conversion:
 
 
 def _rows(query: str) -> list[tuple[str, ...]]:
-    uri = _dataset_path().as_uri() + "?mode=ro"
+    uri = dataset_path().as_uri() + "?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as connection:
         return list(connection.execute(query))
 
@@ -61,7 +61,7 @@ def _conversion() -> _Conversion:
         "SELECT DISTINCT provinceKey, provinceShort FROM admin_units")}
     wards = {(p, w): short for p, w, short in _rows(
         "SELECT provinceKey, wardKey, wardShort FROM admin_units")}
-    with open(_dataset_path().with_name("converter_2025.json"), encoding="utf-8") as handle:
+    with open(dataset_path().with_name("converter_2025.json"), encoding="utf-8") as handle:
         data = json.load(handle)
     to_2025 = {legacy[old]: new[key] for key, olds in data["DICT_PROVINCE"].items()
                for old in olds}
@@ -74,7 +74,7 @@ def _conversion() -> _Conversion:
         for old, pieces in by_old.items():
             for part in pieces:
                 traced[(key, part["newWardKey"])].add(legacy[old.split("_")[0]])
-    legacy_of_ward = {(new[p], _short_name(wards[(p, w)])): frozenset(olds)
+    legacy_of_ward = {(new[p], short_name(wards[(p, w)])): frozenset(olds)
                       for (p, w), olds in traced.items() if (p, w) in wards}
     joined: dict[str, set[str]] = defaultdict(set)
     for old, current in to_2025.items():
@@ -110,7 +110,7 @@ def legacy_province(place: Place) -> str | None:
 
 
 @cache
-def units_2025() -> _Gazetteer:
+def units_2025() -> Units:
     """The 2025 units for ``resolve_places``: 34 provinces (a legacy province's name stands
     for its 2025 province), their communes and wards, no districts."""
     provinces: dict[str, Place] = {}
@@ -120,9 +120,9 @@ def units_2025() -> _Gazetteer:
     for full, p_short, w_short, w_type in rows:
         if full.startswith("Thành phố"):
             cities.add(p_short)
-        ward = _short_name(w_short)
-        wards[_unit_key(ward, w_type)].append((w_type, Place(p_short, None, ward)))
-    for key, place in _gazetteer().provinces.items():
+        ward = short_name(w_short)
+        wards[unit_key(ward, w_type)].append((w_type, Place(p_short, None, ward)))
+    for key, place in legacy_units().provinces.items():
         current = province_2025(place.province)
         if current:
             provinces[key] = Place(current)
@@ -132,7 +132,7 @@ def units_2025() -> _Gazetteer:
         if current:
             provinces[place_key(alias)] = Place(current)
     names = tuple(sorted({p.province for p in provinces.values()}))
-    return _Gazetteer(provinces, frozenset(cities), {}, _freeze(wards), names)
+    return Units(provinces, frozenset(cities), {}, freeze_units(wards), names)
 
 
 @dataclass(frozen=True)
