@@ -26,7 +26,7 @@ _RANGE_BEFORE_RE = re.compile(r"(?:19|20)\d{2}\s*[-–]\s*$")
 _COMPARISON_RE = re.compile(r"(?:so với|cùng kỳ|hơn|gấp|như)\s+(?:\S+\s+){0,3}$", re.I)
 _PAST_RE = re.compile(
     r"(?:vào|từ|những|các|sinh|hồi|trước|cuối|của|kể từ|nhiệm kỳ|khóa|mùa|năm học|đó,|với|"
-    r"luật|nghị định|thông tư|lần|số|ngoái)\s+(?:năm\s+)?$",
+    r"luật|nghị định|thông tư|lần|số|ngoái|sn)\s+(?:năm\s+)?$",
     re.I,
 )
 _PLAN_RE = re.compile(
