@@ -10,10 +10,14 @@
 * **seeds**: the five articles of ``corpus/`` against the expected province, date,
   officials and author (the values the project was built to; kept here, not read from
   the articles).
-* **real sample**: every k-th article of the baomoi 2017 crawl (published in 2017 or
-  before): how many get a year, how many a year after 2017 or after today, the spread of
-  years, how many officials keep a courtesy word ("Ông …"), how many get a province;
-  and the extraction speed (articles per second, one process).
+* **rules**: each rule of ``dates.LATER_RULES`` (evidence outside the opening) measured on
+  dated-news alone over the opening's evidence, and the whole without it (``--no-rules``
+  skips this part).
+* **real sample**: every k-th article of the baomoi 2017 crawl (published in 2017: all its
+  ids are of that year): how many get a year, how many of those are 2017 (the share is the
+  precision there), how many a year after 2017 or after today, how many before 2000, the
+  spread of years, how many officials keep a courtesy word ("Ông …"), how many get a
+  province; and the extraction speed (articles per second, one process).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from antqsearch import dates
 from antqsearch.corpus import RawArticle, read_article
 from antqsearch.metadata import ArticleMeta
 from antqsearch.record import article_metadata
@@ -74,6 +80,32 @@ def _extract(folder: Path, name: str, text: str) -> ArticleMeta | None:
         return None
     meta = article_metadata(raw)
     return meta if isinstance(meta, ArticleMeta) else None
+
+
+@contextmanager
+def later_rules(names: Iterable[str]) -> Iterator[None]:
+    """Extract with only these rules of evidence outside the opening."""
+    saved = dates.LATER_RULES
+    dates.LATER_RULES = {name: saved[name] for name in names}
+    try:
+        yield
+    finally:
+        dates.LATER_RULES = saved
+
+
+def rule_effects(path: Path, folder: Path) -> list[dict[str, Any]]:
+    """Year precision and coverage on dated-news: the opening's evidence alone, each later
+    rule alone over it, the whole without each rule, the whole."""
+    names = list(dates.LATER_RULES)
+    rows = []
+    cases = [("opening only", [])]
+    cases += [(f"+ {name}", [name]) for name in names]
+    cases += [(f"all − {name}", [n for n in names if n != name]) for name in names]
+    cases += [("all", names)]
+    for label, chosen in cases:
+        with later_rules(chosen):
+            rows.append({"rules": label, **dated_news(path, folder)})
+    return rows
 
 
 def dated_news(path: Path, folder: Path) -> dict[str, Any]:
@@ -131,8 +163,11 @@ def real_sample(path: Path, folder: Path, sample: int, today: datetime.date) -> 
         officials += len(meta.officials)
         courtesy += sum(name.startswith(COURTESY) for name in meta.officials)
         provinces += meta.province is not None
+    given = sum(years.values())
     return {
-        "articles": len(picked), "lost": lost, "with_year": sum(years.values()),
+        "articles": len(picked), "lost": lost, "with_year": given,
+        "year_2017": years[2017], "share_2017": years[2017] / given if given else 0.0,
+        "before_2000": sum(n for y, n in years.items() if y < 2000),
         "after_2017": sum(n for y, n in years.items() if y > 2017),
         "after_today": sum(n for y, n in years.items() if y > today.year),
         "distinct_years": len(years), "min_year": min(years, default=None),
@@ -153,6 +188,10 @@ def render(result: dict[str, Any]) -> str:
             f"| | year coverage (right / all) | **{d['coverage']:.3f}** |",
             f"| | articles lost | {d['lost']} |",
         ]
+    for row in result.get("rules", []):
+        lines.append(f"| rules: {row['rules']} | year precision / coverage | "
+                     f"{row['precision']:.3f} ({row['right']}/{row['given']}) / "
+                     f"{row['coverage']:.3f} |")
     s = result["seeds"]
     for key, count in s["right"].items():
         label = f"seeds ({s['articles']})" if key == "province" else ""
@@ -163,6 +202,9 @@ def render(result: dict[str, Any]) -> str:
         lines += [
             f"| baomoi 2017 ({n}) | articles lost | {r['lost']} |",
             f"| | with a year | {r['with_year']} |",
+            f"| | of those, 2017 (the crawl's year) | **{r['share_2017']:.3f}** "
+            f"({r['year_2017']}/{r['with_year']}) |",
+            f"| | year before 2000 | {r['before_2000']} |",
             f"| | year after 2017 / after today | {r['after_2017']} / {r['after_today']} |",
             f"| | distinct years (range) | {r['distinct_years']} "
             f"({r['min_year']}–{r['max_year']}) |",
@@ -179,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-rules", action="store_true",
+                        help="skip the effect of each rule of evidence outside the opening")
     args = parser.parse_args(argv)
     today = datetime.date.today()
     result: dict[str, Any] = {}
@@ -186,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         if args.dated.is_file():
             result["dated"] = dated_news(args.dated, folder)
+            if not args.no_rules:
+                result["rules"] = rule_effects(args.dated, folder)
         else:
             print(f"({args.dated} not found: dated-news skipped)", file=sys.stderr)
         result["seeds"] = seeds(REPO / "corpus")

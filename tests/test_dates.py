@@ -7,6 +7,8 @@ import doctest
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from antqsearch import dates
 from antqsearch.indexer import build_index
@@ -76,6 +78,98 @@ def test_doctests() -> None:
 )
 def test_year_from_date_evidence_only(text: str, expected: str | None) -> None:
     assert _meta(text)[0] == expected
+
+
+# Evidence outside the opening (``dates.LATER_RULES``), each with a case where it must not
+# give a year.
+LATER = {
+    "birth year in the event sentence is history": (
+        "Bắt đối tượng trộm chó\n\nNgày 5/2, Công an huyện bắt Lê Văn Tám (SN 1985, trú xã "
+        "Bình Minh) khi đang trộm chó.", None),
+    "current period anywhere": (
+        "Xuất khẩu gạo tăng\n\nGiá gạo xuất khẩu tiếp tục tăng. Theo Bộ Công Thương, trong 6 "
+        "tháng đầu năm 2020, cả nước xuất khẩu 3,5 triệu tấn gạo, tăng 10% so với cùng kỳ "
+        "năm 2019.", "2020"),
+    "quarter anywhere": (
+        "Ngân hàng báo lãi\n\nNhiều ngân hàng công bố kết quả kinh doanh. Lợi nhuận quý "
+        "II/2021 của ngân hàng đạt 500 tỷ đồng.", "2021"),
+    "a past quarter with a later year named": (
+        "Ngân hàng báo lãi\n\nNhiều ngân hàng công bố kết quả. Lợi nhuận quý II/2019 đạt 500 "
+        "tỷ đồng; năm 2021 ngân hàng đã tăng vốn.", None),
+    "weekday with a full date that agrees": (
+        "Lịch thi đấu\n\nGiải bóng đá phong trào của phường kết thúc. Trận chung kết diễn ra "
+        "vào thứ Hai, 3/5/2021 tại sân vận động.", "2021"),
+    "weekday with a full date that does not agree": (
+        "Lịch thi đấu\n\nGiải bóng đá phong trào của phường kết thúc. Trận chung kết diễn ra "
+        "vào thứ Ba, 3/5/2021 tại sân vận động.", None),
+    "two year-less weekday dates agree with the year named": (
+        "Lịch tiêm\n\nQuận mở đợt tiêm mới. Đợt tiêm kéo dài từ thứ Hai (3/5) đến chủ nhật (9/5). Đây là đợt "
+        "tiêm lớn nhất năm 2021 của quận.", "2021"),
+    "recency word next to a full date": (
+        "Khánh thành cầu\n\nCây cầu nối hai xã đã được khánh thành. Lễ khánh thành diễn ra "
+        "ngày 12/3/2020 vừa qua với sự tham dự của người dân.", "2020"),
+    "a full date without recency word": (
+        "Khánh thành cầu\n\nCây cầu nối hai xã đã được khánh thành. Cây cầu được khởi công "
+        "ngày 12/3/2018 với vốn của tỉnh.", None),
+    "lunar year named alone": (
+        "Chợ hoa xuân\n\nNgười dân nô nức đi chợ hoa chuẩn bị đón Tết Tân Sửu.", "2021"),
+    "lunar year of history": (
+        "Di tích lịch sử\n\nKhu di tích ghi dấu cuộc Tổng tiến công Tết Mậu Thân.", None),
+    "lunar year with an older year named": (
+        "Chợ hoa xuân\n\nNgười dân nô nức đi chợ hoa chuẩn bị đón Tết Tân Sửu. Chợ được lập "
+        "từ năm 2015 và năm 2018 được mở rộng.", None),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), LATER.values(), ids=LATER.keys())
+def test_year_from_evidence_outside_the_opening(text: str, expected: str | None) -> None:
+    date = _meta(text)[0]
+    assert (date[:4] if date else None) == expected
+
+
+@pytest.mark.parametrize("rule", list(dates.LATER_RULES))
+def test_each_later_rule_alone_gives_its_cases(rule: str) -> None:
+    """The rule that dates each positive case dates it alone (the others do not hide it)."""
+    texts = {"period": LATER["current period anywhere"][0],
+             "weekday": LATER["weekday with a full date that agrees"][0],
+             "recent": LATER["recency word next to a full date"][0],
+             "lunar": LATER["lunar year named alone"][0]}
+    assert dates.later_evidence_year(normalize_text(texts[rule]), TODAY, [rule]) is not None
+    others = [name for name in dates.LATER_RULES if name != rule]
+    assert dates.later_evidence_year(normalize_text(texts[rule]), TODAY, others) is None
+
+
+def test_one_year_less_weekday_date_is_not_enough() -> None:
+    """A weekday agrees with one year in seven by chance: one date alone dates nothing."""
+    text = "Đợt tiêm bắt đầu thứ Hai (3/5). Đây là đợt tiêm lớn nhất năm 2021 của quận."
+    assert dates.later_evidence_year(text, TODAY, ["weekday"]) is None
+    two = text.replace("thứ Hai (3/5)", "thứ Hai (3/5) đến chủ nhật (9/5)")
+    assert dates.later_evidence_year(two, TODAY, ["weekday"]) == 2021
+    assert dates.later_evidence_year(two.replace("2021", "2020"), TODAY, ["weekday"]) is None
+
+
+_YEARS = st.integers(min_value=1900, max_value=2200)
+_FORMS = st.sampled_from([
+    "Ngày {d}/{m}/{y}, xã tổ chức ngày hội.", "Trong 6 tháng đầu năm {y}, tỉnh tăng trưởng.",
+    "Lợi nhuận quý I/{y} đạt 5 tỷ.", "Trận đấu vào thứ Hai, {d}/{m}/{y} tại sân.",
+    "Lễ khánh thành ngày {d}/{m}/{y} vừa qua.", "Năm {y}, xã đạt chuẩn; năm {y} là mốc lớn.",
+    "Sáng {d}-{m}, ngày hội năm {y} khai mạc.", "Người dân đón Tết Canh Tý.",
+    "Ngày {d}/{m}, theo văn bản ngày {d}/{m}/{y}.", "World Cup {y} sắp khởi tranh.",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_FORMS, _YEARS, st.integers(1, 28), st.integers(1, 12)),
+                min_size=1, max_size=4),
+       st.integers(min_value=2000, max_value=2100))
+def test_no_year_after_the_current_one_is_ever_given(
+    parts: list[tuple[str, int, int, int]], this_year: int
+) -> None:
+    body = " ".join(form.format(y=y, d=d, m=m) for form, y, d, m in parts)
+    today = datetime.date(this_year, 6, 1)
+    meta = extract_metadata(normalize_text(f"Tin địa phương\n\n{body}"), today=today)
+    assert meta.year is None or 1900 <= meta.year <= this_year
+    assert dates.later_evidence_year(body, today) in (None, *range(1900, this_year + 1))
 
 
 def test_no_year_after_today_is_taken_from_the_clock_given() -> None:

@@ -19,6 +19,7 @@ from antqsearch.dates import (
     day_in_month,
     impossible_opening_date,
     iso,
+    later_evidence_year,
     opening_date,
     plausible,
 )
@@ -267,7 +268,11 @@ def _article_date(layout: _Layout, today: datetime.date) -> tuple[str | None, li
         warnings.append(f"đoạn đầu, dòng {line}: ngày {impossible!r} không phải một ngày có "
                         "thật, bỏ qua")
     body_start = len(layout.source) - len(layout.body)
-    return opening_date(text, opening_end, today, body_start, layout.lead), warnings
+    date = opening_date(text, opening_end, today, body_start, layout.lead)
+    if date is None:
+        later = later_evidence_year(text, today)
+        date = iso(later) if later else None
+    return date, warnings
 
 
 # ---------------------------------------------------------------------------- author
