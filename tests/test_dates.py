@@ -103,8 +103,8 @@ LATER = {
         "Lịch thi đấu\n\nGiải bóng đá phong trào của phường kết thúc. Trận chung kết diễn ra "
         "vào thứ Ba, 3/5/2021 tại sân vận động.", None),
     "two year-less weekday dates agree with the year named": (
-        "Lịch tiêm\n\nQuận mở đợt tiêm mới. Đợt tiêm kéo dài từ thứ Hai (3/5) đến chủ nhật (9/5). Đây là đợt "
-        "tiêm lớn nhất năm 2021 của quận.", "2021"),
+        "Lịch tiêm\n\nQuận mở đợt tiêm mới. Đợt tiêm kéo dài từ thứ Hai (3/5) đến chủ nhật "
+        "(9/5). Đây là đợt tiêm lớn nhất năm 2021 của quận.", "2021"),
     "recency word next to a full date": (
         "Khánh thành cầu\n\nCây cầu nối hai xã đã được khánh thành. Lễ khánh thành diễn ra "
         "ngày 12/3/2020 vừa qua với sự tham dự của người dân.", "2020"),

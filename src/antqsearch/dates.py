@@ -178,7 +178,7 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     """The year is named (as a year) in the sentence that tells the event date."""
     for mention in year_mentions(text[event.end() : event.end() + _SAME_SENTENCE]):
         gap = text[event.end() : event.end() + mention.start]
-        if "\n" in gap or _sentence_ends(gap):
+        if "\n" in gap:
             return False
         if mention.year == year and mention.kind in _YEAR_LEVEL:
             return True
@@ -207,16 +207,6 @@ def _leads(text: str, event: re.Match[str], body_start: int, lead: int = 0) -> b
     if lead <= 0:
         return False
     return event.end() <= lead
-
-
-# A sentence ends after a lower-case word or a number ("TP. HCM", "PGS. TS" do not end one).
-_SENTENCE_END_RE = re.compile(r"(?<=[^\W_A-ZĐ]{2})[.!?…][\"”’)]*\s+[\"“‘(]?(?=[A-ZĐ]|[^\W\d_])")
-
-
-def _sentence_ends(text: str) -> bool:
-    """A sentence of the text ends before its end: a full stop and an upper-case word."""
-    return any(m.group().strip()[-1:].isupper() or text[m.end() : m.end() + 1].isupper()
-               for m in _SENTENCE_END_RE.finditer(text))
 
 
 _NEAR_DAYS = 15  # a full date this close to a year-less event date dates it
