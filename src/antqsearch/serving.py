@@ -28,12 +28,14 @@ from .segment import SegmenterUnavailable, load_segmenter
 from .settings import WATCH_SECONDS
 from .store import IndexNotReady
 
+# app.extensions keys: the app's SearchService, and the event set once it is warm.
+SERVICE = "antqsearch"
 READY = "antqsearch.ready"
 log = logging.getLogger(__name__)
 
 
 def service_of(app: Flask) -> SearchService:
-    service: SearchService = app.extensions["antqsearch"]
+    service: SearchService = app.extensions[SERVICE]
     return service
 
 

@@ -11,11 +11,12 @@ from flask import Flask, Response
 from ..facets import DECLARED, FACET, FACETS
 from ..links import article_url
 from ..search import SearchService
+from ..serving import SERVICE
 from ..settings import MAX_QUERY_CHARS, MAX_REQUEST_BODY, Folders
 from .errors import handle_error
 from .page import paragraphs
 from .params import Params, format_date
-from .views import EXTENSION, site
+from .views import site
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 SORT_LABELS = (("relevance", "Liên quan nhất"), ("date", "Mới nhất"))
@@ -65,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = SearchService(Path(app.config["INDEX_DIR"]),
+    app.extensions[SERVICE] = SearchService(Path(app.config["INDEX_DIR"]),
                                               article_url=article_url)
     app.register_blueprint(site)
     app.register_error_handler(Exception, handle_error)

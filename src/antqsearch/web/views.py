@@ -14,20 +14,18 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from ..complete import suggestions
 from ..search import ArticleNotFound, BadRequest, SearchService
-from ..serving import READY
+from ..serving import READY, SERVICE
 from ..settings import MAX_ID_CHARS, MAX_SUGGEST_CHARS
 from ..store import IndexNotReady
 from .errors import error_page, json_response, log
 from .page import article_json, chips, facet_groups, page_numbers, took, year_chart
 from .params import QUERY_PARAM_CHARS, Params
 
-EXTENSION = "antqsearch"  # app.extensions key of the app's SearchService
-
 site = Blueprint("site", __name__)
 
 
 def _service() -> SearchService:
-    service: SearchService = current_app.extensions[EXTENSION]
+    service: SearchService = current_app.extensions[SERVICE]
     return service
 
 
