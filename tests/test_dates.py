@@ -86,6 +86,12 @@ LATER = {
     "birth year in the event sentence is history": (
         "Bắt đối tượng trộm chó\n\nNgày 5/2, Công an huyện bắt Lê Văn Tám (SN 1985, trú xã "
         "Bình Minh) khi đang trộm chó.", None),
+    "a year opening a later sentence is a backstory": (
+        "Nữ ca sĩ trở lại\n\nNgày 10/2, nữ ca sĩ ra mắt album mới sau thời gian vắng bóng. "
+        "Suốt năm 2016, cô gần như không xuất hiện trước công chúng.", None),
+    "an edition to come is not the year": (
+        "Tuyển quốc gia hội quân\n\nChiều 31-5, đội tuyển hội quân chuẩn bị cho vòng loại "
+        "Asian Cup 2019 gặp đội khách.", None),
     "current period anywhere": (
         "Xuất khẩu gạo tăng\n\nGiá gạo xuất khẩu tiếp tục tăng. Theo Bộ Công Thương, trong 6 "
         "tháng đầu năm 2020, cả nước xuất khẩu 3,5 triệu tấn gạo, tăng 10% so với cùng kỳ "

@@ -34,6 +34,8 @@ _PLAN_RE = re.compile(
     r"\s+(?:năm\s+)?$",
     re.I,
 )
+# A year told in a clause about the future: "sẽ tham gia tập trận năm 2018".
+_FUTURE_RE = re.compile(r"(?<!\w)(?:sẽ|dự kiến|sắp|chuẩn bị|hướng tới|hướng đến)(?!\w)", re.I)
 # A day or month with its year, a quarter, "năm nay (2021)": the year of a dated thing.
 _DATED_KINDS = (
     ("day", re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*$")),
@@ -122,6 +124,10 @@ def _kind(text: str, start: int, end: int) -> str:
         return "past"
     for kind, pattern in _YEAR_KINDS:
         if pattern.search(before):
+            if kind == "edition" and _FUTURE_RE.search(
+                re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
+            ):
+                return "plan"  # an edition to come: "chuẩn bị cho vòng loại Asian Cup 2019"
             return kind
     return "bare"
 
@@ -174,13 +180,19 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
     return None
 
 
+# A year opening a later sentence ("… Năm 2014, anh …", ". Suốt năm 2016, …") tells a
+# backstory, not the event's year.
+_BACKSTORY_RE = re.compile(r"(?:[.!?:;]\s+(?:\S+\s+)?|(?:suốt|đầu|cuối)\s+)năm\s*$", re.I)
+
+
 def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     """The year is named (as a year) in the sentence that tells the event date."""
     for mention in year_mentions(text[event.end() : event.end() + _SAME_SENTENCE]):
         gap = text[event.end() : event.end() + mention.start]
         if "\n" in gap:
             return False
-        if mention.year == year and mention.kind in _YEAR_LEVEL:
+        backstory = _BACKSTORY_RE.search(gap)
+        if mention.year == year and mention.kind in _YEAR_LEVEL and not backstory:
             return True
     return False
 
