@@ -92,6 +92,9 @@ LATER = {
     "an edition to come is not the year": (
         "Tuyển quốc gia hội quân\n\nChiều 31-5, đội tuyển hội quân chuẩn bị cho vòng loại "
         "Asian Cup 2019 gặp đội khách.", None),
+    "an edition whose qualifiers are told is ahead": (
+        "Tuyển Ý thắng đậm\n\nTối 10/6, đội tuyển thắng 3-0 ở lượt trận thứ sáu vòng loại "
+        "World Cup 2018 khu vực châu Âu.", None),
     "current period anywhere": (
         "Xuất khẩu gạo tăng\n\nGiá gạo xuất khẩu tiếp tục tăng. Theo Bộ Công Thương, trong 6 "
         "tháng đầu năm 2020, cả nước xuất khẩu 3,5 triệu tấn gạo, tăng 10% so với cùng kỳ "

@@ -36,6 +36,8 @@ _PLAN_RE = re.compile(
 )
 # A year told in a clause about the future: "sẽ tham gia tập trận năm 2018".
 _FUTURE_RE = re.compile(r"(?<!\w)(?:sẽ|dự kiến|sắp|chuẩn bị|hướng tới|hướng đến)(?!\w)", re.I)
+# An edition whose qualifiers or bid are told is ahead: "vòng loại World Cup 2018".
+_AHEAD_RE = re.compile(r"(?<!\w)(?:vòng loại|đăng cai|tranh cử|ứng cử)(?!\w)", re.I)
 # A day or month with its year, a quarter, "năm nay (2021)": the year of a dated thing.
 _DATED_KINDS = (
     ("day", re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*$")),
@@ -124,9 +126,8 @@ def _kind(text: str, start: int, end: int) -> str:
         return "past"
     for kind, pattern in _YEAR_KINDS:
         if pattern.search(before):
-            if kind == "edition" and _FUTURE_RE.search(
-                re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
-            ):
+            clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
+            if kind == "edition" and (_FUTURE_RE.search(clause) or _AHEAD_RE.search(clause)):
                 return "plan"  # an edition to come: "chuẩn bị cho vòng loại Asian Cup 2019"
             return kind
     return "bare"
