@@ -10,7 +10,7 @@
 * **seeds**: the five articles of ``corpus/`` against the expected province, date,
   officials and author (the values the project was built to; kept here, not read from
   the articles).
-* **rules**: each rule of ``dates.LATER_RULES`` (evidence outside the opening) measured on
+* **rules**: each rule of ``laterdates.LATER_RULES`` (evidence outside the opening) measured on
   dated-news alone over the opening's evidence, and the whole without it (``--no-rules``
   skips this part).
 * **real sample**: every k-th article of the baomoi 2017 crawl (published in 2017: all its
@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from antqsearch import dates
+from antqsearch import laterdates
 from antqsearch.corpus import RawArticle, read_article
 from antqsearch.metadata import ArticleMeta
 from antqsearch.record import article_metadata
@@ -85,18 +85,18 @@ def _extract(folder: Path, name: str, text: str) -> ArticleMeta | None:
 @contextmanager
 def later_rules(names: Iterable[str]) -> Iterator[None]:
     """Extract with only these rules of evidence outside the opening."""
-    saved = dates.LATER_RULES
-    dates.LATER_RULES = {name: saved[name] for name in names}
+    saved = laterdates.LATER_RULES
+    laterdates.LATER_RULES = {name: saved[name] for name in names}
     try:
         yield
     finally:
-        dates.LATER_RULES = saved
+        laterdates.LATER_RULES = saved
 
 
 def rule_effects(path: Path, folder: Path) -> list[dict[str, Any]]:
     """Year precision and coverage on dated-news: the opening's evidence alone, each later
     rule alone over it, the whole without each rule, the whole."""
-    names = list(dates.LATER_RULES)
+    names = list(laterdates.LATER_RULES)
     rows = []
     cases = [("opening only", [])]
     cases += [(f"+ {name}", [name]) for name in names]

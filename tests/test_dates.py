@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antqsearch import dates
+from antqsearch import dates, laterdates
 from antqsearch.indexer import build_index
 from antqsearch.metadata import extract_metadata
 from antqsearch.report import check_corpus
@@ -80,7 +80,7 @@ def test_year_from_date_evidence_only(text: str, expected: str | None) -> None:
     assert _meta(text)[0] == expected
 
 
-# Evidence outside the opening (``dates.LATER_RULES``), each with a case where it must not
+# Evidence outside the opening (``laterdates.LATER_RULES``), each with a case where it must not
 # give a year.
 LATER = {
     "birth year in the event sentence is history": (
@@ -136,25 +136,25 @@ def test_year_from_evidence_outside_the_opening(text: str, expected: str | None)
     assert (date[:4] if date else None) == expected
 
 
-@pytest.mark.parametrize("rule", list(dates.LATER_RULES))
+@pytest.mark.parametrize("rule", list(laterdates.LATER_RULES))
 def test_each_later_rule_alone_gives_its_cases(rule: str) -> None:
     """The rule that dates each positive case dates it alone (the others do not hide it)."""
     texts = {"period": LATER["current period anywhere"][0],
              "weekday": LATER["weekday with a full date that agrees"][0],
              "recent": LATER["recency word next to a full date"][0],
              "lunar": LATER["lunar year named alone"][0]}
-    assert dates.later_evidence_year(normalize_text(texts[rule]), TODAY, [rule]) is not None
-    others = [name for name in dates.LATER_RULES if name != rule]
-    assert dates.later_evidence_year(normalize_text(texts[rule]), TODAY, others) is None
+    assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, [rule]) is not None
+    others = [name for name in laterdates.LATER_RULES if name != rule]
+    assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, others) is None
 
 
 def test_one_year_less_weekday_date_is_not_enough() -> None:
     """A weekday agrees with one year in seven by chance: one date alone dates nothing."""
     text = "Đợt tiêm bắt đầu thứ Hai (3/5). Đây là đợt tiêm lớn nhất năm 2021 của quận."
-    assert dates.later_evidence_year(text, TODAY, ["weekday"]) is None
+    assert laterdates.later_evidence_year(text, TODAY, ["weekday"]) is None
     two = text.replace("thứ Hai (3/5)", "thứ Hai (3/5) đến chủ nhật (9/5)")
-    assert dates.later_evidence_year(two, TODAY, ["weekday"]) == 2021
-    assert dates.later_evidence_year(two.replace("2021", "2020"), TODAY, ["weekday"]) is None
+    assert laterdates.later_evidence_year(two, TODAY, ["weekday"]) == 2021
+    assert laterdates.later_evidence_year(two.replace("2021", "2020"), TODAY, ["weekday"]) is None
 
 
 _YEARS = st.integers(min_value=1900, max_value=2200)
@@ -178,7 +178,7 @@ def test_no_year_after_the_current_one_is_ever_given(
     today = datetime.date(this_year, 6, 1)
     meta = extract_metadata(normalize_text(f"Tin địa phương\n\n{body}"), today=today)
     assert meta.year is None or 1900 <= meta.year <= this_year
-    assert dates.later_evidence_year(body, today) in (None, *range(1900, this_year + 1))
+    assert laterdates.later_evidence_year(body, today) in (None, *range(1900, this_year + 1))
 
 
 def test_no_year_after_today_is_taken_from_the_clock_given() -> None:

@@ -19,10 +19,10 @@ from antqsearch.dates import (
     day_in_month,
     impossible_opening_date,
     iso,
-    later_evidence_year,
     opening_date,
     plausible,
 )
+from antqsearch.laterdates import later_evidence_year
 from antqsearch.merger import places_at
 from antqsearch.officials import officials_by_role
 
