@@ -188,11 +188,14 @@ def test_adjacent_words_outrank_scattered_ones(tmp_path: Path) -> None:
 def _stub_units(size: int, frequencies: list[int]) -> tuple[object, list[object]]:
     import numpy as np
 
+    from antqsearch.backend.memory import MemorySource
     from antqsearch.engine import Engine, Evaluation
+    from antqsearch.record import AnalysedArticle, ArticleRecord
 
-    engine = Engine.__new__(Engine)  # only what idf and the gates read
-    engine.size = engine.documents = size
-    engine.idf_form = "bm25"
+    # An engine over empty articles (the gates read only its size and idf).
+    source = MemorySource.from_articles(
+        [AnalysedArticle(ArticleRecord(str(i), "", "")) for i in range(size)])
+    engine = Engine(source, k1=1.2, b=0.75, idf="bm25")
     rng = np.random.default_rng(7)
     units = []
     for n in frequencies:

@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import CorpusMissing, RawArticle, Skipped, find_articles, read_article
-from .record import article_metadata
+from .record import article_metadata, article_record
 
 CHECKED_FIELDS = ("title", "date", "province", "officials", "author")
+# The record's fields a row shows, in this order.
+REPORTED = ("id", "title", "date", "year", "province", "district", "ward", "officials",
+            "author")
 
 
 def check_article(corpus_dir: Path, path: Path) -> dict[str, Any]:
@@ -20,19 +23,10 @@ def check_article(corpus_dir: Path, path: Path) -> dict[str, Any]:
     meta = article_metadata(raw)
     if isinstance(meta, Skipped):
         return {"id": raw.id, "skipped": meta.reason}
-    row: dict[str, Any] = {
-        "id": raw.id,
-        "title": meta.title,
-        "date": meta.date,
-        "year": meta.year,
-        "province": meta.province,
-        "district": meta.district,
-        "ward": meta.ward,
-        "officials": list(meta.officials),
-        "author": meta.author,
-        "warnings": list(meta.warnings),
-        "title_is_lead": meta.lead_chars > 0,
-    }
+    record = article_record(raw, meta)
+    row: dict[str, Any] = {name: getattr(record, name) for name in REPORTED}
+    row.update(officials=list(record.officials), warnings=list(meta.warnings),
+               title_is_lead=record.lead_chars > 0)
     row["missing"] = [name for name in CHECKED_FIELDS if not row[name]]
     if row["title_is_lead"]:  # no headline: the title shown is the lead sentence
         row["missing"].append("headline")
