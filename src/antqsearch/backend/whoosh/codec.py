@@ -1,23 +1,60 @@
-"""Reading Whoosh's W3 codec a block at a time: the one place that knows its internals.
+"""Whoosh's W3 codec below its public API: the one module that touches its internals.
 
-Whoosh's matchers decode a posting at a time in Python; the numpy engine needs a term's
-whole posting list as arrays. :func:`leaf_postings` reads the blocks through the
-matcher's own block reader (``_read_data``, ``_data``, ``_blocklength``,
-``_next_block``) and decodes each with numpy; :func:`stored_lengths` reads a segment's
-per-document length column. Both are pinned to whoosh-reloaded 2.7's W3 codec (see
-``tests/test_engine.py`` and ``tests/test_segwriter.py``).
+* Reading: Whoosh's matchers decode a posting at a time in Python; the numpy engine
+  needs a term's whole posting list as arrays. :func:`leaf_postings` reads the blocks
+  through the matcher's own block reader (``_read_data``, ``_data``, ``_blocklength``,
+  ``_next_block``) and decodes each with numpy; :func:`leaf_lengths` and
+  :func:`stored_lengths` read a segment's per-document length column (``_perdoc``).
+* Writing: :func:`field_output` gives the bulk writer (:mod:`.segwriter`) a field
+  writer's postings file, term table and block parameters; :data:`TERMINFO` is the
+  term-info row's struct.
+* Opening: :func:`table_of_contents` (``Index._read_toc``), to check every segment.
+
+All of it is pinned to whoosh-reloaded 2.7's W3 codec: ``tests/test_engine.py`` compares
+the engine with Whoosh's own matchers, ``tests/test_segwriter.py`` the bulk writer's files
+with Whoosh's, byte for byte.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 # A field length as Whoosh reads it back from its one-byte approximation.
 BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
+# The struct of a term's row in the term table (W3TermInfo without its extent).
+TERMINFO = W3TermInfo._struct
+
+
+@dataclass(frozen=True)
+class FieldOutput:
+    """Where a W3 field writer, between ``start_field`` and ``finish_field``, puts a
+    field's posting blocks and term rows."""
+
+    postfile: Any  # the postings file (a StructFile)
+    add_row: Callable[[bytes, bytes], None]  # adds a term table row: key, value
+    field_key: bytes  # the field's number, packed: the prefix of its term keys
+    block_limit: int  # postings per block
+    compression: int  # zlib level of the blocks (0: none)
+
+
+def field_output(fieldwriter: Any) -> FieldOutput:
+    """The postings file, term table and block parameters of a started field."""
+    postwriter = fieldwriter._postwriter
+    return FieldOutput(postwriter._postfile, fieldwriter._tindex.add,
+                       pack_ushort(fieldwriter._fieldid), postwriter._blocklimit,
+                       postwriter._compression)
+
+
+def table_of_contents(index: Any) -> Any:
+    """An index's table of contents (its schema, segments and generation)."""
+    return index._read_toc()
 
 
 def stored_lengths(perdoc: Any, field: str, count: int) -> np.ndarray | None:

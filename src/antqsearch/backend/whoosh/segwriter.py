@@ -22,17 +22,16 @@ from pickle import dumps
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import pack_int, pack_long, pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from .codec import stored_lengths
+from .codec import TERMINFO, field_output, stored_lengths
 from .schema import Counted
 
 # Postings turned into Python lists at a time when writing (about 150 MB of lists).
 CHUNK_POSTINGS = 1_000_000
-_TERMINFO = W3TermInfo._struct
 _INT = struct.Struct("!i")
 
 
@@ -145,10 +144,9 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         ``finish_term`` would (same bytes), without its per-term method calls."""
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
-        postwriter = fieldwriter._postwriter
-        postfile, add_row = postwriter._postfile, fieldwriter._tindex.add
-        field_key = pack_ushort(fieldwriter._fieldid)
-        limit, compression = postwriter._blocklimit, postwriter._compression
+        output = field_output(fieldwriter)
+        postfile, add_row, field_key = output.postfile, output.add_row, output.field_key
+        limit, compression = output.block_limit, output.compression
         terms, starts, docs, freqs = self.pool.counted[name].in_term_order()
         ends = np.append(starts[1:], len(docs))
         deltas = _block_deltas(docs, starts, ends, limit)
@@ -231,7 +229,7 @@ def _term_blocks(buffer: bytearray, term: tuple[int, int], limit: int, compressi
         buffer += _INT.pack(-length if end == stop else length)
         buffer += info
         buffer += data
-    packed: bytes = _TERMINFO.pack(
+    packed: bytes = TERMINFO.pack(
         False, total_weight, stop - first,
         0 if min_length is None else length_to_byte(min_length), length_to_byte(max_length),
         max_weight, ids[first], ids[stop - 1])
@@ -253,7 +251,7 @@ def _one_posting(buffer: bytearray, at: int, compression: int, ids: list[int],
     buffer += _INT.pack(-(len(info) + len(data)))
     buffer += info
     buffer += data
-    packed: bytes = _TERMINFO.pack(False, weight, 1, min_byte if length else 0, max_byte,
+    packed: bytes = TERMINFO.pack(False, weight, 1, min_byte if length else 0, max_byte,
                                    weight, doc, doc)
     return packed
 

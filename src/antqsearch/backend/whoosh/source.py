@@ -22,7 +22,7 @@ from whoosh.reading import SegmentReader
 
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
-from .codec import leaf_lengths, leaf_postings
+from .codec import leaf_lengths, leaf_postings, table_of_contents
 from .schema import COLUMNS, decode_column, decode_record
 
 
@@ -142,7 +142,7 @@ def open_generation(generation: Path) -> Any:
 def _check_segments(index: whoosh_index.FileIndex) -> None:
     """Open each segment once, so that a damaged or missing one fails here, not mid-search
     (one segment at a time and without ``Index.reader()``'s ten retries on an OSError)."""
-    toc = index._read_toc()
+    toc = table_of_contents(index)
     for segment in toc.segments:
         SegmentReader(index.storage, toc.schema, segment, generation=toc.generation).close()
 
