@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from antqsearch import indexer
+from antqsearch.corpus import Skipped, find_articles
 from antqsearch.backend.whoosh import open_generation
 from antqsearch.indexer import build_index
 from antqsearch.search import SearchRequest, SearchService
@@ -226,3 +227,36 @@ def test_updates_merge_their_small_segments_only(tmp_path: Path) -> None:
     assert counts[4] == [5, 12]  # the next update merged the small ones, not the big
     assert service.search(SearchRequest("Alpha0")).total == 0
     assert service.search(SearchRequest("Alpha11")).total == 1
+
+
+def test_scan_finds_what_find_articles_finds(tmp_path: Path) -> None:
+    """The planner's walk (one scandir a folder) gives find_articles's files, order and
+    skipped links, with each file's and sidecar's size and mtime."""
+    corpus = tmp_path / "corpus"
+    for folder in ("", "b", "a", "a/z", ".git", "a/.cache"):
+        (corpus / folder).mkdir(parents=True, exist_ok=True)
+        for name in ("m.txt", "c.txt", ".h.txt", "note.md", "x.y.txt"):
+            (corpus / folder / name).write_text(ARTICLE.format(n=name), encoding="utf-8")
+    (corpus / "a" / "c.meta.json").write_text('{"province": "Nghệ An"}', encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text(ARTICLE.format(n="x"), encoding="utf-8")
+    os.symlink(outside, corpus / "link.txt")
+    os.symlink(corpus / "b" / "c.txt", corpus / "a" / "inside.txt")
+    os.symlink(corpus / "gone.txt", corpus / "broken.txt")
+    os.symlink(corpus / "b", corpus / "a" / "loop")
+    scanned = list(indexer.scan_articles(corpus))
+    expected = list(find_articles(corpus))
+    assert len(scanned) == len(expected) == 15  # 3 files in 4 folders, 3 links
+    for got, want in zip(scanned, expected, strict=True):
+        if isinstance(want, Skipped):
+            assert got == want
+            continue
+        assert not isinstance(got, Skipped)
+        path, doc_id, stat = got
+        assert Path(path) == want and doc_id == want.relative_to(corpus).with_suffix("").as_posix()
+        info = want.stat()
+        side = want.with_name(want.name[:-4] + ".meta.json")
+        sidecar = [side.stat().st_size, side.stat().st_mtime_ns] if side.exists() else [-1, -1]
+        assert stat == [info.st_size, info.st_mtime_ns, *sidecar]
+    stats = [got[2] for got in scanned if not isinstance(got, Skipped)]
+    assert sum(1 for stat in stats if stat is not None and stat[2] > 0) == 1  # a/c's sidecar

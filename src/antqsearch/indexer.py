@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,8 +19,7 @@ from .corpus import (
     RawArticle,
     Skipped,
     Unchanged,
-    article_id,
-    find_articles,
+    _link_problem,
     read_article,
 )
 from .metadata import extract_metadata
@@ -40,6 +40,10 @@ from .store import (
 
 # Below this many articles to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
+# Articles analysed a window at a time, at most AHEAD_WINDOWS windows ahead of the writer:
+# the analysed articles waiting in the main process are bounded (about 60 KB each).
+WINDOW = 200
+AHEAD_WINDOWS = 2
 # A segment is written whenever its counted postings reach this many (12 bytes each while
 # collected, about 60 while sorted at the commit): the build's memory bound.
 FLUSH_POSTINGS = 4_000_000
@@ -121,18 +125,61 @@ def analyse_file(task: tuple[Path, Pending]) -> AnalysedArticle | Skipped:
     return analyse(raw)
 
 
-def file_stat(path: Path) -> list[int] | None:
-    """Size and mtime of an article file and of its sidecar (-1, -1 without one); None
-    when the file cannot be stat'ed (then it is read, and the reason reported)."""
+def scan_articles(corpus_dir: Path) -> Iterator[tuple[str, str, list[int] | None] | Skipped]:
+    """The articles of :func:`corpus.find_articles`, in its order, as (path, id, stat)
+    (``stat``: size and mtime of the file and of its sidecar, -1, -1 without one; None
+    when the file cannot be stat'ed: then it is read and the reason reported), or a Skipped
+    for a bad link.
+
+    One ``scandir`` a folder and one ``stat`` a file (a sidecar is stat'ed only when the
+    listing has it), without a ``Path`` per file: a rebuild of a corpus where nothing
+    changed is this walk and the manifest."""
+    root = str(corpus_dir)
+    resolved = corpus_dir.resolve()
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed is passed over
+        names = {e.name for e in entries}
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and not entry.is_symlink():
+                    subfolders.append((entry.path, f"{prefix}{name}/"))
+                continue
+            if name.startswith(".") or not name.endswith(".txt"):
+                continue
+            if entry.is_symlink():
+                problem = _link_problem(resolved, Path(entry.path))
+                if problem:
+                    yield Skipped(str(Path(entry.path)), problem)
+                    continue
+            yield entry.path, prefix + name[: -len(".txt")], _entry_stat(entry, names)
+        pending.extend(reversed(subfolders))
+
+
+def _entry_stat(entry: os.DirEntry[str], names: set[str]) -> list[int] | None:
     try:
-        info = path.stat()
+        info = entry.stat()
     except OSError:
         return None
-    try:
-        side = path.with_name(path.name[: -len(".txt")] + SIDECAR_SUFFIX).stat()
-        sidecar = [side.st_size, side.st_mtime_ns]
-    except OSError:
-        sidecar = [-1, -1]
+    sidecar = [-1, -1]
+    side_name = entry.name[: -len(".txt")] + SIDECAR_SUFFIX
+    if side_name in names:
+        try:
+            side = os.stat(os.path.join(os.path.dirname(entry.path), side_name))
+            sidecar = [side.st_size, side.st_mtime_ns]
+        except OSError:
+            pass
     return [info.st_size, info.st_mtime_ns, *sidecar]
 
 
@@ -154,17 +201,16 @@ def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
     to_analyse, skipped, hashes, unchanged = [], [], {}, 0
     stats: dict[str, list[int]] = {}
     failed: dict[str, list[str]] = {}
-    for item in find_articles(corpus_dir):
+    for item in scan_articles(corpus_dir):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
-        doc_id = article_id(corpus_dir, item)
-        stat = file_stat(item)
+        path, doc_id, stat = item
         known = old.get(doc_id) or (old_failed[doc_id][0] if doc_id in old_failed else None)
         if stat is not None and known is not None and old_stats.get(doc_id) == stat:
             result: RawArticle | Unchanged | Skipped = Unchanged(doc_id, known)
         else:
-            result = read_article(corpus_dir, item, known)
+            result = read_article(corpus_dir, Path(path), known)
         if isinstance(result, Skipped):
             skipped.append(result)
             continue
@@ -172,7 +218,7 @@ def plan_build(corpus_dir: Path, previous: Manifest | None) -> Plan:
             stats[doc_id] = stat
         if doc_id in old_failed and old_failed[doc_id][0] == result.content_hash:
             failed[doc_id] = old_failed[doc_id]
-            skipped.append(Skipped(str(item), f"{old_failed[doc_id][2]} (bài chưa đổi)"))
+            skipped.append(Skipped(str(Path(path)), f"{old_failed[doc_id][2]} (bài chưa đổi)"))
         elif isinstance(result, Unchanged):
             hashes[doc_id] = result.content_hash
             unchanged += 1
@@ -193,7 +239,16 @@ def _analysed(corpus_dir: Path, articles: list[Pending],
     extract_metadata(WARM_UP_TEXT)
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(analyse_file, tasks, chunksize=8)
+        # Pool.imap alone sends every task at once and keeps every result the writer has
+        # not taken yet: while it writes a segment the results of the whole corpus could
+        # pile up in this process. A window at a time, at most AHEAD_WINDOWS ahead of it.
+        ahead: deque[Iterator[AnalysedArticle | Skipped]] = deque()
+        for start in range(0, len(tasks), WINDOW):
+            ahead.append(pool.imap(analyse_file, tasks[start : start + WINDOW], chunksize=8))
+            if len(ahead) > AHEAD_WINDOWS:
+                yield from ahead.popleft()
+        while ahead:
+            yield from ahead.popleft()
 
 
 def _write(
