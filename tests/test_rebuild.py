@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from antqsearch import indexer
-from antqsearch.corpus import Skipped, find_articles
 from antqsearch.backend.whoosh import open_generation
+from antqsearch.corpus import Skipped, find_articles
 from antqsearch.indexer import build_index
 from antqsearch.search import SearchRequest, SearchService
 from antqsearch.store import READERS, ReaderLease, current_generation, read_manifest

@@ -30,8 +30,8 @@ from whoosh.writing import PostingPool, SegmentWriter
 from .codec import TERMINFO, field_output, stored_lengths
 from .schema import Counted
 
-# Postings turned into Python lists at a time when writing (about 150 MB of lists).
-CHUNK_POSTINGS = 1_000_000
+# Postings turned into Python lists at a time when writing (about 35 MB of lists).
+CHUNK_POSTINGS = 250_000
 _INT = struct.Struct("!i")
 
 
@@ -58,18 +58,19 @@ class _Postings:
         names = list(self.number)
         # Code point order is UTF-8 byte order, the order of Whoosh's term table.
         by_rank = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[by_rank] = np.arange(len(names))
-        docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
+        rank = np.empty(len(names), dtype=np.uint32)
+        rank[by_rank] = np.arange(len(names), dtype=np.uint32)
+        docs = np.frombuffer(self.docs, dtype=np.uint32)
+        term_ranks = rank[np.frombuffer(self.terms, dtype=np.uint32)]
         span = int(docs.max()) + 1
-        keys = rank[np.frombuffer(self.terms, dtype=np.uint32)] * span + docs
-        order = np.argsort(keys)
-        term_ranks = keys[order] // span
-        starts = np.flatnonzero(np.diff(term_ranks, prepend=-1))
+        order = np.argsort(term_ranks.astype(np.int64) * span + docs)
+        term_ranks = term_ranks[order]
+        starts = np.flatnonzero(np.diff(term_ranks)) + 1
+        starts = np.concatenate((np.zeros(min(len(term_ranks), 1), dtype=starts.dtype), starts))
         terms = [names[by_rank[r]].encode("utf-8") for r in term_ranks[starts].tolist()]
-        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].astype(np.int64)
+        del term_ranks
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
         return terms, starts, docs[order], freqs
-
 
 class _CountedPool(PostingPool):  # type: ignore[misc]  # whoosh ships no type hints
     """Whoosh's posting pool, with the counted fields' postings kept in arrays."""
