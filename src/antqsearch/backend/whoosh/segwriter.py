@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
@@ -146,8 +147,10 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         fieldwriter = self.fieldwriter
         fieldwriter.start_field(name, self.schema[name])
         output = field_output(fieldwriter)
-        postfile, add_row, field_key = output.postfile, output.add_row, output.field_key
+        postfile, field_key = output.postfile, output.field_key
         limit, compression = output.block_limit, output.compression
+        tindex = fieldwriter._tindex  # Whoosh's term table (an OrderedHashWriter)
+        single: dict[tuple[int, float], tuple[bytes, bytes]] = {}
         terms, starts, docs, freqs = self.pool.counted[name].in_term_order()
         ends = np.append(starts[1:], len(docs))
         deltas = _block_deltas(docs, starts, ends, limit)
@@ -166,15 +169,48 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
                      doc_lengths[chunk].tolist())
             buffer = bytearray()
             offset = postfile.tell()
+            rows = []
             for k in range(term, last + 1):
                 start = len(buffer)
-                info = _term_blocks(buffer, (first_of[k] - base, end_of[k] - base), limit,
-                                    compression, *lists)
-                add_row(field_key + terms[k],
-                        info + _pack_extent(offset + start, len(buffer) - start))
+                first, stop = first_of[k] - base, end_of[k] - base
+                if stop - first == 1:  # most terms of real text: one posting, one block
+                    # Its bytes depend on its document and frequency only: encoded once.
+                    key = (lists[0][first], lists[2][first])
+                    if key not in single:
+                        encoded = bytearray()
+                        single[key] = (_one_posting(encoded, first, compression, *lists),
+                                       bytes(encoded))
+                    info, block = single[key]
+                    buffer += WHOOSH3_HEADER_MAGIC
+                    buffer += block
+                else:
+                    info = _term_blocks(buffer, (first, stop), limit, compression, *lists)
+                rows.append((field_key + terms[k],
+                             info + _pack_extent(offset + start, len(buffer) - start)))
             postfile.write(bytes(buffer))
+            _add_rows(tindex, rows)
             term = last + 1
         fieldwriter.finish_field()
+
+
+def _add_rows(table: Any, rows: list[tuple[bytes, bytes]]) -> None:
+    """Add rows to Whoosh's term table (an ``OrderedHashWriter``) in one write: the bytes,
+    hashes and positions of its ``add`` for each row, without its per-row calls."""
+    dbfile, index, buckets, hashfn = table.dbfile, table.index, table.buckets, table.hashfn
+    if rows and rows[0][0] <= table.lastkey:
+        raise ValueError(f"Keys must increase: {table.lastkey!r}..{rows[0][0]!r}")
+    position = dbfile.tell()
+    out = bytearray()
+    for key, value in rows:
+        index.append(position + len(out))
+        h = hashfn(key)
+        buckets[h & 255].append((h, position + len(out)))
+        out += _LENGTHS.pack(len(key), len(value))
+        out += key
+        out += value
+    dbfile.write(bytes(out))
+    if rows:
+        table.lastkey = rows[-1][0]
 
 
 def _block_deltas(docs: np.ndarray, starts: np.ndarray, ends: np.ndarray,
