@@ -195,24 +195,12 @@ class SearchService:
             raise ArticleNotFound(article_id)
         record = gen.stored(docnum)
         marks = marks_of(gen.analysed(query).analysis)
-        body_spans = match_spans(record.body, marks)
-        title_spans = match_spans(record.title, marks)
         return Article(
-            id=article_id,
-            title=record.title,
-            date=record.full_date,
-            year=record.year,
-            province=record.province,
-            province_2025=record.province_2025,
+            **_shown(record, marks),
             province_legacy=record.province_legacy,
             district=record.district,
             ward=record.ward,
-            officials=list(record.officials),
-            author=record.author,
-            body_html=mark_html(record.body, body_spans),
-            title_html=mark_html(record.title, title_spans),
-            source=record.source,
-            source_url=record.source_url,
+            body_html=mark_html(record.body, match_spans(record.body, marks)),
             related=[_hit(found, score, Marks(), self._url(found.id))
                      for found, score in gen.related(docnum, " ".join(syllable_terms(
                          record.body)))],
@@ -262,23 +250,28 @@ def _facet_values(
     return facets
 
 
+def _shown(record: ArticleRecord, marks: Marks) -> dict[str, Any]:
+    """What a hit and an article page both show of a record, the title marked."""
+    return {
+        "id": record.id,
+        "title": record.title,
+        "title_html": mark_html(record.title, match_spans(record.title, marks)),
+        "date": record.full_date,
+        "year": record.year,
+        "province": record.province,
+        "province_2025": record.province_2025,
+        "officials": list(record.officials),
+        "author": record.author,
+        "source": record.source,
+        "source_url": record.source_url,
+    }
+
+
 def _hit(record: ArticleRecord, score: float, marks: Marks, url: str) -> Hit:
-    body, title = record.body, record.title
-    spans = match_spans(body, marks)
-    title_spans = match_spans(title, marks)
+    spans = match_spans(record.body, marks)
     return Hit(
-        id=record.id,
-        title=title,
+        **_shown(record, marks),
         url=url,
-        date=record.full_date,
-        year=record.year,
-        province=record.province,
-        province_2025=record.province_2025,
-        officials=list(record.officials),
-        author=record.author,
         score=round(float(score or 0.0), 4),
-        snippet_html=snippet_html(body, spans, record.lead_chars),
-        title_html=mark_html(title, title_spans),
-        source=record.source,
-        source_url=record.source_url,
+        snippet_html=snippet_html(record.body, spans, record.lead_chars),
     )
