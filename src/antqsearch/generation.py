@@ -13,6 +13,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -46,6 +47,36 @@ RELATED_ARTICLES = settings.RELATED_ARTICLES.default
 RELATED_TERMS = settings.RELATED_TERMS.default
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(Generic[K, V]):
+    """The most recently used values, at most ``room`` of them (not locked: its owner locks).
+
+    >>> recent: Recent[str, int] = Recent(2)
+    >>> recent.put("a", 1); recent.put("b", 2); recent.get("a"); recent.put("c", 3)
+    1
+    >>> recent.get("b") is None, recent.get("a"), recent.get("c")
+    (True, 1, 3)
+    """
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        found = self._values.get(key)
+        if found is not None:
+            self._values.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        self._values[key] = value
+        if len(self._values) > self.room:
+            self._values.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class Analysed:
     """A query as the service uses it: parsed, analysed, and its suggestion when the
@@ -77,8 +108,9 @@ class Generation:
     built_at: float | None
     doc_count: int
 
-    stored_cache: OrderedDict[int, ArticleRecord] = field(default_factory=OrderedDict)
-    analysis_cache: OrderedDict[str, Analysed] = field(default_factory=OrderedDict)
+    stored_cache: Recent[int, ArticleRecord] = field(
+        default_factory=lambda: Recent(STORED_CACHE))
+    analysis_cache: Recent[str, Analysed] = field(default_factory=lambda: Recent(ANALYSIS_CACHE))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def analysed(self, query: str) -> Analysed:
@@ -87,16 +119,13 @@ class Generation:
         most recent ANALYSIS_CACHE kept."""
         with self.lock:
             found = self.analysis_cache.get(query)
-            if found is not None:
-                self.analysis_cache.move_to_end(query)
-                return found
+        if found is not None:
+            return found
         parsed = parse_query(query)
         hint = None if is_accented(parsed) else self.suggestion(parsed)
         found = Analysed(parsed, analyse_query(parsed, hint), hint)
         with self.lock:
-            self.analysis_cache[query] = found
-            if len(self.analysis_cache) > ANALYSIS_CACHE:
-                self.analysis_cache.popitem(last=False)
+            self.analysis_cache.put(query, found)
         return found
 
     def suggestion(self, parsed: ParsedQuery) -> str | None:
@@ -111,11 +140,8 @@ class Generation:
         with self.lock:
             found = self.stored_cache.get(docnum)
             if found is None:
-                found = self.stored_cache[docnum] = self.source.record(docnum)
-                if len(self.stored_cache) > STORED_CACHE:
-                    self.stored_cache.popitem(last=False)
-            else:
-                self.stored_cache.move_to_end(docnum)
+                found = self.source.record(docnum)
+                self.stored_cache.put(docnum, found)
             return found
 
     def pair_frequency(self, pair: str) -> int:
