@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ HOSTILE_QUERIES: list[str] = [
     # markup
     "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</textarea><svg onload=1>",
     "javascript:alert(1)", "{{7*7}}", "${7*7}", "<mark>an</mark>", "&lt;b&gt;", "&#60;script",
+    "<", "</", "<a", "<b>an ninh</b>",
     # SQL and shell
     "' OR 1=1 --", "'; DROP TABLE articles; --", '" OR ""="', "1; SELECT * FROM users",
     "$(rm -rf /)", "`id`", "%00", "%2e%2e%2f", "../../../../etc/passwd", "..\\..\\win.ini",
@@ -115,6 +117,19 @@ def _no_500(no_server_errors: None) -> None:
     """Every test here also checks that the 500 handler never ran."""
 
 
+@cache
+def _templates_text() -> str:
+    folder = Path(__file__).resolve().parent.parent / "templates"
+    return "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
+
+
+def _own_markup(hostile: str) -> bool:
+    """The string stands in the site's own markup ("<", "</", "<a"), as the highlighter's
+    "<mark>" does: that it is in the page tells nothing about escaping (the injected tags
+    are checked on their own)."""
+    return hostile in _templates_text()
+
+
 def check_response(response: Any, hostile: str) -> str:
     """200 or 400 (with a Vietnamese message), fast enough, nothing reflected raw."""
     assert response.status_code in (200, 400), (hostile[:80], response.status_code)
@@ -132,7 +147,9 @@ def check_response(response: Any, hostile: str) -> str:
         assert response.content_type.startswith("text/html")
         if response.status_code == 400:
             assert "Không thể tìm kiếm." in text
-        if "<" in hostile and "<mark>" not in hostile and len(hostile) < 1000:
+        if "<" in hostile and "<mark>" not in hostile and len(hostile) < 1000 and not (
+            _own_markup(hostile)
+        ):
             assert hostile not in text
         for tag in INJECTED_TAGS:
             assert tag not in text, tag

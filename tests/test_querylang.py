@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antqsearch.queryanalysis import analyse_query
@@ -32,6 +32,7 @@ def test_long_query_is_cut_with_a_notice() -> None:
     assert q.notices and len(q.clauses) <= 32
 
 
+@settings(deadline=None)  # the first example loads pyvi: seconds on a busy machine
 @given(st.text(max_size=300))
 def test_any_string_parses_and_builds(text: str) -> None:
     build_query(analyse_query(parse_query(text)))
