@@ -95,11 +95,9 @@ FIELD_ALIASES: Mapping[str, str] = MappingProxyType(
 Selection = Mapping[str, Set[str]]
 
 
-def _values_of(facet: str, raw: ColumnValue) -> tuple[str, ...]:
+def _values_of(raw: ColumnValue) -> tuple[str, ...]:
     if isinstance(raw, tuple):
         return raw
-    if facet == "year":
-        return (str(raw),) if raw else ()
     return (str(raw),) if raw else ()
 
 
@@ -149,7 +147,7 @@ class FacetColumns:
         columns = {}
         for facet, name in COLUMNS.items():
             column = source.column(name)
-            columns[facet] = FacetColumn.from_rows([_values_of(facet, column[d])
+            columns[facet] = FacetColumn.from_rows([_values_of(column[d])
                                                     for d in range(size)])
         return cls(columns, size)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import settings
 from .datefilter import BadDate, DateCount, parse_day
+from .facets import FACET
 
 # Declared (with their help) in settings.py.
 MAX_PER_PAGE = settings.MAX_PER_PAGE.default
@@ -126,9 +127,11 @@ class SearchPage:
         data = asdict(self)
         for hit in data["hits"]:
             hit.pop("title_html")
-        for value in data["facets"].get("year", []):
-            if value["value"].isascii() and value["value"].isdigit():
-                value["value"] = int(value["value"])  # an int, as in the hits
+        for name, values in data["facets"].items():
+            if FACET[name].digits:  # a number (the year), as in the hits
+                for value in values:
+                    if value["value"].isascii() and value["value"].isdigit():
+                        value["value"] = int(value["value"])
         for key in ("sort", "notices", "relaxed"):
             data.pop(key)
         return data
