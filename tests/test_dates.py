@@ -242,3 +242,37 @@ def test_no_article_is_lost_for_a_date(tmp_path: Path) -> None:
     rows = check_corpus(corpus)
     assert all(len(row["warnings"]) == 1 and "skipped" not in row for row in rows)
     assert {row["author"] for row in rows} >= {"Minh Anh"}  # the rest of the header holds
+
+
+# A month or day 0 in a full date later in the text ("25/00/2017" in a live report): no
+# such date, so it dates nothing, and the article is indexed (it used to be skipped, its
+# error reported as a sidecar's).
+ZERO_PARTS = (
+    "Trận đấu ở sân Yên Lạc\n\nNgày 25/5, đội Yên Lạc thắng 2-0. Cập nhật lúc 03:28 ngày "
+    "25/00/2017.",
+    "Trận đấu ở sân Yên Lạc\n\nNgày 25/5, đội Yên Lạc thắng 2-0. Cập nhật ngày 0/5/2017.",
+)
+
+
+@pytest.mark.parametrize("text", ZERO_PARTS)
+def test_a_month_or_day_zero_dates_nothing_and_loses_nothing(text: str, tmp_path: Path) -> None:
+    meta = extract_metadata(normalize_text(text), today=TODAY)
+    assert meta.date is None and not meta.year
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bai.txt").write_text(text, encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index")
+    assert summary.skipped == [] and summary.total == 1
+
+
+def test_a_date_no_rule_foresaw_costs_the_date_not_the_article(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from antqsearch import metadata
+
+    def broken(*_: object) -> None:
+        raise ValueError("month must be in 1..12")
+
+    monkeypatch.setattr(metadata, "_article_date", broken)
+    meta = extract_metadata(normalize_text(ZERO_PARTS[0]), today=TODAY)
+    assert meta.date is None and meta.title == "Trận đấu ở sân Yên Lạc"
+    assert meta.warnings == ("không đọc được ngày của bài (month must be in 1..12), bỏ qua ngày",)

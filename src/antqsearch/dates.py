@@ -83,8 +83,10 @@ def iso(year: int, month: int | None = None, day: int | None = None) -> str | No
 
     >>> iso(2023, 7, 19), iso(2023, 8), iso(2023), iso(2023, 2, 30), iso(218, 3, 20)
     ('2023-07-19', '2023-08', '2023', None, None)
+    >>> iso(2017, 0, 25), iso(2017, 5, 0), iso(2017, 0)  # "25/00/2017": no month 0, no day 0
+    (None, None, None)
     """
-    if year < EARLIEST_YEAR:
+    if year < EARLIEST_YEAR or month == 0 or day == 0:
         return None
     try:
         datetime.date(year, month or 1, day or 1)
@@ -198,13 +200,31 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     return False
 
 
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def impossible_opening_date(text: str, opening_end: int, today: datetime.date) -> str | None:
-    """An event date of the opening that cannot be one ("ngày 20/3/0218"), as written."""
+    """An event date of the opening that cannot be one ("ngày 20/3/0218"), as written.
+
+    A real date of history ("(4/7/1776 - 4/7/2017)") is not one: it dates nothing, silently.
+
+    >>> [impossible_opening_date(t, 80, datetime.date(2026, 1, 1)) for t in (
+    ...     "Ngày 20/3/0218, xã tổ chức.", "Kỷ niệm (4/7/1776 - 4/7/2017), hôm nay.",
+    ...     "Ngày 31/2/2023, xã tổ chức.")]
+    ['20/3/0218', None, '31/2/2023']
+    """
     event = _EVENT_DATE_RE.search(text, 0, opening_end)
     if event and event.group(3):
         day, month, year = (int(event.group(i)) for i in (1, 2, 3))
+        if 1000 <= year < EARLIEST_YEAR and _exists(year, month, day):
+            return None  # history, not a typo
         if not plausible(iso(year, month, day), today):
-            return event.group().strip()
+            return text[event.start(1) : event.end(3)]
     return None
 
 

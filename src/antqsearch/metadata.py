@@ -309,7 +309,10 @@ def extract_metadata(text: str, today: datetime.date | None = None) -> ArticleMe
     no date after ``today``'s year (the clock's date when not given)."""
     today = today or datetime.date.today()
     layout = _layout(text, today)
-    date, warnings = _article_date(layout, today)
+    try:
+        date, warnings = _article_date(layout, today)
+    except ValueError as exc:  # a date form no rule foresaw: it costs the date, not the article
+        date, warnings = None, [f"không đọc được ngày của bài ({exc}), bỏ qua ngày"]
     places = places_at(layout.source, date)
     at_event, mentioned = officials_by_role(layout.source)
     place = places.place

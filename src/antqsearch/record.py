@@ -87,8 +87,9 @@ def article_record(raw: RawArticle, meta: ArticleMeta) -> ArticleRecord:
 
 def article_metadata(raw: RawArticle) -> ArticleMeta | Skipped:
     """The extracted metadata with the operator's corrections, or why they do not apply."""
+    extracted = extract_metadata(raw.text)
     try:
-        meta = apply_overrides(extract_metadata(raw.text), raw.overrides)
-    except ValueError as exc:
+        meta = apply_overrides(extracted, raw.overrides)
+    except ValueError as exc:  # only the operator's sidecar can be invalid
         return Skipped(raw.path, f"tệp sửa siêu dữ liệu không hợp lệ: {exc}")
     return replace(meta, warnings=raw.warnings + meta.warnings) if raw.warnings else meta
