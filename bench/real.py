@@ -3,6 +3,7 @@
     .venv/bin/python bench/real.py [--articles N] [--floor-articles 5000] [--repeat 3]
         [--http-requests 600] [--concurrency 8] [--workers 2] [--workdir DIR] [--keep]
     .venv/bin/python bench/real.py --render bench/results/real-N.json
+    .venv/bin/python bench/real.py --http-only bench/.work/real-N [--http-runs 3]
 
 Steps, all in one run on the same machine (ratios are within the run):
 `antqsearch import` of the JSONL (or of its first N articles); `antqsearch index --full`
@@ -24,6 +25,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import signal
 import sqlite3
@@ -230,9 +232,33 @@ def timed_get(url: str) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of a process and each of its descendants, by process id."""
+    return {p: process_cpu(p) for p in speed._tree(pid)}
+
+
+def cpu_split(before: dict[int, float], after: dict[int, float], root: int) -> dict[str, Any]:
+    """CPU used under load by the server's processes: the root (waitress, or gunicorn's
+    master) and each other process (the workers), in seconds."""
+    used = {p: round(after[p] - before.get(p, 0.0), 2) for p in after}
+    return {"server_cpu_s": round(sum(used.values()), 2), "root_cpu_s": used.get(root, 0.0),
+            "worker_cpu_s": sorted((v for p, v in used.items() if p != root), reverse=True)}
+
+
 def http_run(index: Path, paths: Sequence[str], workdir: Path, workers: int, requests: int,
              concurrency: int) -> dict[str, Any]:
-    """Start, wait for /healthz 200, time the first and second searches, then the load."""
+    """Start, wait for /healthz 200, time the first and second searches, then the load;
+    the CPU the server's processes and the load generator used under load."""
     port = speed._free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -244,16 +270,26 @@ def http_run(index: Path, paths: Sequence[str], workdir: Path, workers: int, req
         second = timed_get(f"{url}/?" + urlencode({"q": "đội tuyển bóng đá"}))
         paths_file = workdir / "http-paths.txt"
         paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        cpu_before, children_before = tree_cpu(server.pid), resource.getrusage(
+            resource.RUSAGE_CHILDREN)
         with speed.TreeMemory(server.pid) as memory:
             done = subprocess.run(
                 [sys.executable, str(BENCH / "load.py"), "--url", url, "--paths",
                  str(paths_file), "--requests", str(requests), "--concurrency",
                  str(concurrency)], capture_output=True, text=True, timeout=900, check=True)
+        cpu_after, children_after = tree_cpu(server.pid), resource.getrusage(
+            resource.RUSAGE_CHILDREN)
     finally:
         stop(server)
     result: dict[str, Any] = json.loads(done.stdout)
+    load_cpu = (children_after.ru_utime + children_after.ru_stime
+                - children_before.ru_utime - children_before.ru_stime)
     result.update(workers=workers, ready_s=ready, first_ms=first, second_ms=second,
-                  peak_tree_pss_mb=round(memory.peak_pss / MB, 1))
+                  peak_tree_pss_mb=round(memory.peak_pss / MB, 1),
+                  load_cpu_s=round(load_cpu, 2), **cpu_split(cpu_before, cpu_after, server.pid))
+    done_requests = max(1, int(result["requests"]))
+    result["server_cpu_ms_per_request"] = round(result["server_cpu_s"] * 1000 / done_requests, 1)
+    result["load_cpu_ms_per_request"] = round(load_cpu * 1000 / done_requests, 2)
     return result
 
 
@@ -354,6 +390,48 @@ def table(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def http_table(runs: Sequence[dict[str, Any]]) -> str:
+    """One line per run: one process against the workers, in the same run."""
+    lines = ["| run | 1 process req/s | workers req/s | ratio | p95 1 / workers (ms) "
+             "| server CPU ms/req 1 / workers | load CPU ms/req | worker CPU (s) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for k, run in enumerate(runs, 1):
+        h1, hn = run["http1"], run["httpn"]
+        lines.append(
+            f"| {k} | {_f(h1['requests_per_s'])} | {_f(hn['requests_per_s'])} "
+            f"| {_x(hn['requests_per_s'], h1['requests_per_s'])} "
+            f"| {_f(h1['p95_ms'])} / {_f(hn['p95_ms'])} "
+            f"| {_f(h1['server_cpu_ms_per_request'])} / {_f(hn['server_cpu_ms_per_request'])} "
+            f"| {_f(h1['load_cpu_ms_per_request'], 2)} / {_f(hn['load_cpu_ms_per_request'], 2)} "
+            f"| {', '.join(_f(x, 2) for x in hn['worker_cpu_s'])} |")
+    return "\n".join(lines)
+
+
+def http_only(workdir: Path, args: argparse.Namespace) -> int:
+    """The HTTP part alone on a work dir kept by an earlier run (``--keep``): one process
+    and the workers, interleaved, ``--http-runs`` times."""
+    corpus, index = workdir / "corpus", workdir / "index"
+    if not (index / "CURRENT").is_file():
+        print(f"bench-real: no index in {index} (run once with --keep)", file=sys.stderr)
+        return 2
+    raws = read_articles(corpus)
+    paths = speed.http_paths(make_queries(raws, args.queries, args.seed))
+    del raws
+    runs = []
+    for k in range(args.http_runs):
+        step(f"HTTP run {k + 1}: one process, then {args.workers} workers")
+        runs.append({
+            "http1": http_run(index, paths, workdir, 1, args.http_requests, args.concurrency),
+            "httpn": http_run(index, paths, workdir, args.workers, args.http_requests,
+                              args.concurrency),
+            "loadavg": round(os.getloadavg()[0], 2)})
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "real-http.json"
+    out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(http_table(runs))
+    return 0
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -371,10 +449,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--render", type=Path)
+    parser.add_argument("--http-only", type=Path, metavar="WORKDIR",
+                        help="only the HTTP load, on a work dir kept with --keep")
+    parser.add_argument("--http-runs", type=int, default=3,
+                        help="with --http-only: interleaved runs of both servers")
     args = parser.parse_args(argv)
     if args.render:
         print(table(json.loads(args.render.read_text(encoding="utf-8"))))
         return 0
+    if args.http_only:
+        return http_only(args.http_only, args)
     if not args.source.is_file():
         print(f"bench-real: {args.source} is missing. It is the shared real-news corpus "
               "(../shared/corpus-real/ beside the repository, measurement only); without it "

@@ -16,7 +16,7 @@ from robustfixtures import CLI, article_text, cli_env, free_port, get
 
 from antqsearch.indexer import build_index
 from antqsearch.search import SearchRequest, SearchService
-from antqsearch.serving import READY, not_ready, warm_app
+from antqsearch.serving import READY, AllWarm, not_ready, warm_app
 from antqsearch.store import current_generation
 from antqsearch.web import create_app
 
@@ -74,6 +74,41 @@ def test_watcher_swaps_in_a_warm_generation(tmp_path: Path) -> None:
     _wait(lambda: not old.exists())  # the old generation went with its last reader
 
 
+def test_all_warm_waits_for_every_worker() -> None:
+    import threading
+
+    gate = AllWarm(3)
+    arrived: list[bool] = []
+    first = [threading.Thread(target=lambda: arrived.append(gate.arrive_and_wait(10)))
+             for _ in range(2)]
+    for thread in first:
+        thread.start()
+    time.sleep(0.2)
+    assert arrived == []  # two of three warm: nobody accepts yet
+    assert gate.arrive_and_wait(10)
+    for thread in first:
+        thread.join(10)
+    assert arrived == [True, True]
+    assert gate.arrive_and_wait(0)  # a worker restarted later does not wait
+
+
+def test_all_warm_gives_up_after_its_timeout() -> None:
+    started = time.monotonic()
+    assert not AllWarm(2).arrive_and_wait(0.1)
+    assert time.monotonic() - started < 5
+
+
+def _opened_index(pid: int, index: Path) -> bool:
+    """Whether a process has a file of the index open or mapped."""
+    root = str(index.resolve())
+    try:
+        links = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+    return any(link.startswith(root) for link in links) or root in maps
+
+
 @pytest.mark.slow
 def test_serve_several_workers(tmp_path: Path) -> None:
     corpus, index = _site(tmp_path)
@@ -97,6 +132,8 @@ def test_serve_several_workers(tmp_path: Path) -> None:
         workers = [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children")
                    .read_text().split()]
         assert len(workers) == 2
+        # Ready means every worker is: none accepted a client while another one warmed.
+        assert all(_opened_index(pid, index) for pid in workers)
         for n in range(4):
             status, body = get(base, f"/api/search?q=ma{n:04d}")
             assert status == 200 and json.loads(body)["hits"][0]["id"] == f"bai_{n}"
