@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,21 @@ def test_a_loosened_query_never_matches_most_of_the_corpus() -> None:
     found = loosened(engine, units, Weights())
     assert 0 < found.sum() <= rare.sum()
     assert loosened(engine, units, replace(Weights(), relax_share=0.0)).sum() > 5_000
+
+
+@pytest.mark.parametrize("query", ["an ninh", "", "cong an", '"ngày hội"'])
+def test_to_json_is_the_dataclass_as_a_dict(service: SearchService, query: str) -> None:
+    """The API's object, built field by field, is ``asdict`` of the page with the design's
+    fields (no title_html, sort, notices, relaxed; numeric facet values as numbers)."""
+    page = service.search(SearchRequest(query))
+    expected = asdict(page)
+    for key in ("sort", "notices", "relaxed"):
+        expected.pop(key)
+    for hit in expected["hits"]:
+        hit.pop("title_html")
+    for value in expected["facets"]["year"]:
+        value["value"] = int(value["value"])
+    data = page.to_json()
+    assert data == expected and list(data) == list(expected)
+    assert [list(h) for h in data["hits"]] == [list(h) for h in expected["hits"]]
+    assert data["hits"] and data["facets"]["year"]

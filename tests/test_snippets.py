@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antqsearch.snippets import Marks, mark_html, match_spans, snippet_html
+from antqsearch.snippets import Marks, _candidate_pattern, mark_html, match_spans, snippet_html
 from antqsearch.text import fold_diacritics, index_term, iter_syllables, joined
 
 WORDS = ["an", "ninh", "An", "Ninh", "trật", "tự", "Trật", "TỰ", "hoà", "hòa", "Hóa", "đà",
@@ -85,3 +86,13 @@ def test_snippets_stay_in_one_paragraph() -> None:
     assert "Nâng cao" not in near_end and "Nhằm" not in near_end
     byline = snippet_html(ARTICLE, match_spans(ARTICLE, words("Thi")))
     assert byline == "Bài và ảnh: Văn <mark>Thi</mark>"  # the only match: shown alone
+
+
+@pytest.mark.parametrize("initials", [{"a"}, {"d", "n", "t"}, {"1", "o"}, {"z"}, set()])
+def test_candidates_start_with_a_letter_folding_to_an_initial(initials: set[str]) -> None:
+    """The table of letters by initial, made once, gives the characters that folding each
+    character gives."""
+    pattern = _candidate_pattern(frozenset(initials))
+    chars = [chr(c) for c in range(0x30, 0x2000) if chr(c).isalnum()]
+    assert [c for c in chars if pattern.fullmatch(c)] == [
+        c for c in chars if fold_diacritics(c).lower() in initials]

@@ -29,6 +29,7 @@ def _letter(char: str) -> tuple[int, int]:
     return (50 if base.isdigit() else 1000) + ord(base[0]), tone
 
 
+@lru_cache(maxsize=65536)  # facet values and names recur on every page
 def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     """A key that sorts Vietnamese words and names alphabetically.
 

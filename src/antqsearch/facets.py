@@ -67,8 +67,17 @@ class Facet:
         """
         if self.order == "newest":
             return sorted(counts, key=lambda v: (len(v), v), reverse=True)
-        order = sorted(counts, key=lambda v: (-counts[v], vi_sort_key(v)))
-        return order[:limit] + [v for v in order[limit:] if v in chosen]
+
+        def key(value: str) -> tuple[int, tuple[tuple[int, ...], tuple[int, ...], str]]:
+            return -counts[value], vi_sort_key(value)
+
+        # Alphabetical order only among the values that can make the first ``limit`` (a
+        # facet of officials has thousands of values; a page lists a hundred).
+        by_count = sorted(counts, key=counts.__getitem__, reverse=True)
+        floor = counts[by_count[limit - 1]] if 0 < limit < len(by_count) else 0
+        top = sorted((v for v in by_count if counts[v] >= floor), key=key)[:max(0, limit)]
+        listed = set(top)
+        return top + sorted((v for v in chosen if v in counts and v not in listed), key=key)
 
 
 # In the order of the API's facets and the command line's options.

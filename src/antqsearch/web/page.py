@@ -76,7 +76,8 @@ def facet_groups(page: SearchPage, params: Params) -> list[FacetGroup]:
     for facet in SIDEBAR:
         name = facet.name
         values: list[FacetValue] = page.facets.get(name, [])
-        options = [Option(v.value, v.count, v.selected, params.toggle(name, v.value))
+        link = params.toggler(name)
+        options = [Option(v.value, v.count, v.selected, link(v.value))
                    for v in values if v.count or v.selected]
         if not options:
             continue
