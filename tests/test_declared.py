@@ -7,7 +7,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from flask import Flask
 from hypothesis import given
@@ -112,33 +111,3 @@ def test_listed_is_the_full_sort_cut_at_the_limit(counts: dict[str, int], chosen
     order = sorted(counts, key=lambda v: (-counts[v], vi_sort_key(v)))
     expected = order[:limit] + [v for v in order[limit:] if v in chosen]
     assert FACET["province"].listed(counts, chosen, limit) == expected
-
-
-@pytest.fixture(scope="module")
-def bare_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    from antqsearch.web import create_app
-
-    return create_app({"INDEX_DIR": str(tmp_path_factory.mktemp("none"))})
-
-
-VALUES = st.sampled_from(["Hà Nội", "Huế", "2023", "a&b=c", "Lê Văn Bá", "x y"])
-
-
-@given(
-    q=st.sampled_from(["", "an ninh", "tỉnh:Huế x"]),
-    filters=st.dictionaries(st.sampled_from(FACETS), st.lists(VALUES, min_size=1, max_size=3,
-                                                               unique=True)),
-    sort=st.sampled_from(["relevance", "date"]),
-    page=st.sampled_from(["1", "3"]),
-    date_range=st.sampled_from(["", "7d"]),
-    facet=st.sampled_from(FACETS),
-    value=VALUES,
-)
-def test_toggler_links_are_toggle_links(bare_app: Flask, q: str,
-                                        filters: dict[str, list[str]], sort: str, page: str,
-                                        date_range: str, facet: str, value: str) -> None:
-    """The sidebar's links, with the shared part encoded once, are the links of toggle."""
-    params = Params(q=q, filters=tuple((n, tuple(filters[n])) for n in FACETS if n in filters),
-                    sort=sort, page=page, date_range=date_range)
-    with bare_app.test_request_context("/"):
-        assert params.toggler(facet)(value) == params.toggle(facet, value)

@@ -96,3 +96,13 @@ def test_candidates_start_with_a_letter_folding_to_an_initial(initials: set[str]
     chars = [chr(c) for c in range(0x30, 0x2000) if chr(c).isalnum()]
     assert [c for c in chars if pattern.fullmatch(c)] == [
         c for c in chars if fold_diacritics(c).lower() in initials]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("anđĐÀáhN1_ -\n,.ẠăØ\u0301")), max_size=60),
+       st.sets(st.sampled_from(["a", "n", "d", "1", "o", "h"])))
+def test_candidates_are_the_syllables_with_those_initials(text: str, initials: set[str]) -> None:
+    """Whole syllables only (as iter_syllables finds them), never a syllable's inside."""
+    found = [m.span() for m in _candidate_pattern(frozenset(initials)).finditer(text)]
+    assert found == [(s.start, s.end) for s in iter_syllables(text)
+                     if fold_diacritics(s.text[0]).lower() in initials]

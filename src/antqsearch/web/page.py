@@ -23,10 +23,12 @@ CHAR_WIDTH = 6.6  # an 11 px digit of the chart's labels, in viewBox units
 
 @dataclass(frozen=True)
 class Option:
+    """A value of a facet in the sidebar: a checkbox of the search form (no link of its
+    own: building a hundred links a page was a tenth of an HTML page's time, unused)."""
+
     value: str
     count: int
     selected: bool
-    url: str
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,15 @@ class Chart:
     caption: str
 
 
-def facet_groups(page: SearchPage, params: Params) -> list[FacetGroup]:
+def facet_groups(page: SearchPage) -> list[FacetGroup]:
     """The sidebar: every facet with values, the first shown and the rest behind "Xem thêm"."""
     groups = []
     shown_values = SHOWN_FACET_VALUES.default
     for facet in SIDEBAR:
         name = facet.name
         values: list[FacetValue] = page.facets.get(name, [])
-        link = params.toggler(name)
-        options = [Option(v.value, v.count, v.selected, link(v.value))
-                   for v in values if v.count or v.selected]
+        options = [Option(v.value, v.count, v.selected) for v in values
+                   if v.count or v.selected]
         if not options:
             continue
         shown = [o for i, o in enumerate(options) if i < shown_values or o.selected]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import urlencode
 
 from flask import url_for
 
@@ -147,27 +147,6 @@ class Params:
         chosen = tuple(v for v in values if v != value) if value in values else (*values, value)
         return with_query(url_for(SEARCH), replace(self.with_facet(facet, chosen),
                                                      page="1").items())
-
-    def toggler(self, facet: str) -> Callable[[str], str]:
-        """:meth:`toggle` for the values of one facet (a sidebar lists a hundred): the
-        parameters that every link shares are encoded once."""
-        values = self.selected(facet)
-        toggled = replace(self.with_facet(facet, (*values, "")), page="1")
-        pairs, at = toggled.items(), -1 if not toggled.q else 0  # at: the added value's pair
-        for name, chosen in toggled.filters:
-            at += len(chosen)
-            if name == facet:
-                break
-        path, name = url_for(SEARCH), quote_plus(facet)
-        head, tail = urlencode(pairs[:at]), urlencode(pairs[at + 1 :])
-
-        def link(value: str) -> str:
-            if value in values:
-                return self.toggle(facet, value)
-            query = "&".join(p for p in (head, f"{name}={quote_plus(value)}", tail) if p)
-            return f"{path}?{query}"
-
-        return link
 
     def cleared(self) -> str:
         return self.url(filters=(), date_from="", date_to="", date_range="")

@@ -46,7 +46,7 @@ def _search_context(params: Params) -> dict[str, Any]:
         "params": params,
         "page": page,
         "error": None,
-        "groups": facet_groups(page, params),
+        "groups": facet_groups(page),
         "chart": year_chart(page, params),
         "chips": chips(params),
         "numbers": page_numbers(page.page, page.pages),
