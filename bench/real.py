@@ -242,6 +242,14 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy, every core (/proc/stat: all but idle
+    and iowait; guest time is already in user time)."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        ticks = [int(x) for x in handle.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu(pid: int) -> dict[int, float]:
     """CPU seconds of a process and each of its descendants, by process id."""
     return {p: process_cpu(p) for p in speed._tree(pid)}
@@ -270,6 +278,7 @@ def http_run(index: Path, paths: Sequence[str], workdir: Path, workers: int, req
         second = timed_get(f"{url}/?" + urlencode({"q": "đội tuyển bóng đá"}))
         paths_file = workdir / "http-paths.txt"
         paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        busy_before = machine_busy()
         cpu_before, children_before = tree_cpu(server.pid), resource.getrusage(
             resource.RUSAGE_CHILDREN)
         with speed.TreeMemory(server.pid) as memory:
@@ -279,6 +288,7 @@ def http_run(index: Path, paths: Sequence[str], workdir: Path, workers: int, req
                  str(concurrency)], capture_output=True, text=True, timeout=900, check=True)
         cpu_after, children_after = tree_cpu(server.pid), resource.getrusage(
             resource.RUSAGE_CHILDREN)
+        busy = machine_busy() - busy_before
     finally:
         stop(server)
     result: dict[str, Any] = json.loads(done.stdout)
@@ -287,6 +297,10 @@ def http_run(index: Path, paths: Sequence[str], workdir: Path, workers: int, req
     result.update(workers=workers, ready_s=ready, first_ms=first, second_ms=second,
                   peak_tree_pss_mb=round(memory.peak_pss / MB, 1),
                   load_cpu_s=round(load_cpu, 2), **cpu_split(cpu_before, cpu_after, server.pid))
+    # What the rest of the machine used meanwhile, in cores: other sessions' jobs take the
+    # cores the workers need (the ratio means little when this is not near 0).
+    others = busy - result["server_cpu_s"] - load_cpu
+    result["others_cores"] = round(max(0.0, others) / max(result["seconds"], 1e-9), 2)
     done_requests = max(1, int(result["requests"]))
     result["server_cpu_ms_per_request"] = round(result["server_cpu_s"] * 1000 / done_requests, 1)
     result["load_cpu_ms_per_request"] = round(load_cpu * 1000 / done_requests, 2)
@@ -355,6 +369,10 @@ def table(r: dict[str, Any]) -> str:
     row(lat, "/".join(_f(h1.get(k)) for k in ("p50_ms", "p95_ms", "p99_ms")),
         "/".join(_f(hn.get(k)) for k in ("p50_ms", "p95_ms", "p99_ms")))
     row("errors", str(h1.get("errors", "—")), str(hn.get("errors", "—")))
+    row("server CPU per request (ms)", _f(h1.get("server_cpu_ms_per_request")),
+        _f(hn.get("server_cpu_ms_per_request")))
+    row("other work on the machine under load (cores)", _f(h1.get("others_cores"), 2),
+        _f(hn.get("others_cores"), 2))
     row("server tree PSS, peak under load (MB)", _f(h1.get("peak_tree_pss_mb"), 0),
         _f(hn.get("peak_tree_pss_mb"), 0))
     row("machine load (1-min) at start / end", f"{r['loadavg_start']} / {r['loadavg_end']}",
@@ -393,8 +411,9 @@ def table(r: dict[str, Any]) -> str:
 def http_table(runs: Sequence[dict[str, Any]]) -> str:
     """One line per run: one process against the workers, in the same run."""
     lines = ["| run | 1 process req/s | workers req/s | ratio | p95 1 / workers (ms) "
-             "| server CPU ms/req 1 / workers | load CPU ms/req | worker CPU (s) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| server CPU ms/req 1 / workers | load CPU ms/req | worker CPU (s) "
+             "| others' cores 1 / workers |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for k, run in enumerate(runs, 1):
         h1, hn = run["http1"], run["httpn"]
         lines.append(
@@ -403,7 +422,8 @@ def http_table(runs: Sequence[dict[str, Any]]) -> str:
             f"| {_f(h1['p95_ms'])} / {_f(hn['p95_ms'])} "
             f"| {_f(h1['server_cpu_ms_per_request'])} / {_f(hn['server_cpu_ms_per_request'])} "
             f"| {_f(h1['load_cpu_ms_per_request'], 2)} / {_f(hn['load_cpu_ms_per_request'], 2)} "
-            f"| {', '.join(_f(x, 2) for x in hn['worker_cpu_s'])} |")
+            f"| {', '.join(_f(x, 2) for x in hn['worker_cpu_s'])} "
+            f"| {_f(h1.get('others_cores'), 2)} / {_f(hn.get('others_cores'), 2)} |")
     return "\n".join(lines)
 
 
