@@ -36,6 +36,10 @@ class Weights:
       article has over the idf of all, ``folded``: so only without diacritics, ``off``: a
       share of the words' count). When nothing matches, the articles with the most of the
       query's information, at least ``relax_share`` of it if any has that much.
+    * ``stop``: how much a function or question word counts in a long query (more than
+      ``all_up_to`` content words) typed with diacritics (a folded one, ``co``, ``la``, is
+      also a content word's spelling and always counts in full). 0.5 wins a little on
+      questions and loses more on lead sentences, whose every word is the article's: 1.
     * Adjacent first: for queries of up to ``adjacent_up_to`` content words, articles with
       the words side by side come before the others (``adjacent_rule`` ``all``: every pair,
       i.e. the whole run; ``any``: one pair; ``count``: the more pairs the earlier).
@@ -58,6 +62,7 @@ class Weights:
     adjacent_rule: str = "all"
     coverage: str = "all"
     relax_share: float = 0.5
+    stop: float = 1.0
 
     def field_b(self) -> dict[str, float]:
         """Length normalisation per field (the others use ``b``)."""
@@ -89,6 +94,20 @@ class BuiltQuery:
     def empty(self) -> bool:
         """Nothing to match: list every article (minus the excluded ones)."""
         return not self.units
+
+
+def unit_weight(kind: str, content_units: int, accented: bool, weights: Weights) -> float:
+    """How much a unit's score counts: function words count ``stop`` in a long query typed
+    with diacritics, every other unit in full.
+
+    >>> half = Weights(stop=0.5)
+    >>> [unit_weight("stop", n, True, half) for n in (3, 4)]
+    [1.0, 0.5]
+    >>> unit_weight("stop", 4, False, half), unit_weight("content", 4, True, half)
+    (1.0, 1.0)
+    """
+    long = content_units > weights.all_up_to
+    return weights.stop if kind == "stop" and long and accented else 1.0
 
 
 def min_should_match(content_units: int, weights: Weights) -> int:

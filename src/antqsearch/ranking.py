@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engine import Engine, Evaluation
-from .querybuild import BuiltQuery, Weights, min_should_match
+from .querybuild import BuiltQuery, Weights, min_should_match, unit_weight
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,10 @@ def matching(engine: Engine, built: BuiltQuery, weights: Weights) -> Matched:
             informative = units["required"] + units["content"] or every
             informative = informative if weights.relax_share > 0 else every
             mask = loosened(engine, informative, weights) & engine.live
-        score = np.sum([e.score for e in every]
+        content = len(units["content"])
+        weighted = [e.score * unit_weight(kind, content, built.accented, weights)
+                    for kind, found in units.items() for e in found]
+        score = np.sum(weighted
                        + [engine.evaluate(b).score for b in built.boosts + built.pairs], axis=0)
         order, together = adjacency(engine, built, score, len(counted), weights)
     if built.negative is not None:
