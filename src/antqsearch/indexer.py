@@ -368,7 +368,7 @@ def _build_generation(
         # contents), so the new generation starts as hard links to the previous one's.
         shutil.copytree(previous, generation, dirs_exist_ok=True, ignore=_skip_locks,
                         copy_function=_link_or_copy)
-    writer = backend.writer(generation, create, FLUSH_POSTINGS)
+    writer = backend.writer(generation, create, FLUSH_POSTINGS, len(plan.to_analyse))
     try:
         for doc_id in plan.to_remove:
             writer.delete_article(doc_id)

@@ -114,10 +114,12 @@ class IndexBackend(Protocol):
         """Open a generation; ``store.IndexNotReady`` with a Vietnamese reason if it
         cannot be read."""
 
-    def writer(self, generation: Path, create: bool, flush_postings: int) -> IndexWriter:
+    def writer(self, generation: Path, create: bool, flush_postings: int,
+               expected: int = 0) -> IndexWriter:
         """A writer into a generation folder: a new, empty index (``create``), or the
         index there (an incremental build starts from the previous one's files);
-        ``flush_postings`` bounds the postings held in memory."""
+        ``flush_postings`` bounds the postings held in memory; ``expected``: the articles
+        that will be added, when known."""
 
 
 class SearchBackend(Protocol):

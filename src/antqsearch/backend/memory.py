@@ -232,5 +232,6 @@ class MemoryBackend:
             raise IndexNotReady(f"Chỉ mục {generation} bị hỏng ({exc}): "
                                 "hãy chạy lại 'antqsearch index --full'.") from None
 
-    def writer(self, generation: Path, create: bool, flush_postings: int) -> MemoryWriter:
+    def writer(self, generation: Path, create: bool, flush_postings: int,
+               expected: int = 0) -> MemoryWriter:
         return MemoryWriter(generation, create)
