@@ -88,8 +88,8 @@ def test_segments_written_by_children_read_the_same(
     sizes, seen = _seen(tmp_path / "background")
     assert seen == serial_seen
     assert sum(sizes) == COUNT
-    if flush == 10**9:  # cut at half of what remains: the last segment is the smallest
-        assert serial_sizes == [COUNT] and sizes == [30, 15, 8, 6, 1]
+    if flush == 10**9:  # cut at three times what remains: the last segment is the smallest
+        assert serial_sizes == [COUNT] and sizes == [45, 12, 3]
     else:  # cut by postings too (each child waited for at once)
         assert len(sizes) >= len(serial_sizes) > 1
     leftovers = [p.name for p in (tmp_path / "background").iterdir()
@@ -110,7 +110,7 @@ def test_a_failing_child_stops_the_build(
     with pytest.raises(RuntimeError, match="tiến trình con ghi phân đoạn"):
         for doc in articles:
             writer.add_document(doc)
-    assert writer.added == 45  # the first child's failure is seen when the second would start
+    assert writer.added == 57  # the first child's failure is seen when the second would start
     writer.cancel()
     assert not whoosh_index.open_dir(str(tmp_path))._read_toc().segments
 

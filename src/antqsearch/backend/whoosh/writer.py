@@ -3,8 +3,10 @@
 A full build of many articles on Linux writes each finished segment in a forked child
 process while this one goes on collecting the next: sorting and writing the postings (a
 third of the build's time in this process) overlaps the analysis, and the memory they take
-is the child's, given back whole when it exits. The last segments are cut smaller (each
-at most what remains to add), so that the one written after the last article is small.
+is the child's, given back whole when it exits. The last segments are cut smaller (a
+segment is cut once it holds three times what remains to add), so that the one written
+after the last article is small (at 5,000 real articles: 3,750, 938 and 312 articles; 36 to
+40 s against 42 to 44 s when cut at half of what remains, and 134 MB on disk against 159).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from .segwriter import CountedWriter
 
 # A full build of at least this many articles writes its segments in child processes.
 BACKGROUND_MIN_ARTICLES = 1000
-# The tail's segments are cut at half of what remains, down to this many articles.
+# The tail's segments are cut when they hold TAIL_RATIO times what remains to add, down to
+# MIN_CUT_DOCS articles: a small last segment, and few segments (each repeats the lexicon).
+TAIL_RATIO = 3
 MIN_CUT_DOCS = 500
 
 
@@ -89,8 +93,9 @@ class SegmentedWriter:
                 self.writer = CountedWriter(self.index, limitmb=64)
             return
         in_segment = self.writer.doc_count()
+        remaining = self.expected - self.added
         if postings >= self.flush_postings or in_segment >= max(MIN_CUT_DOCS,
-                                                                self.expected - self.added):
+                                                                TAIL_RATIO * remaining):
             # A big segment's child is waited for at once: two of them at a time would
             # double the build's memory; a small one is written while the next is collected.
             self._write_in_child(wait=postings > self.flush_postings // 2)
