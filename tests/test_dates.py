@@ -71,6 +71,18 @@ def test_doctests() -> None:
         # … nor when a later year is named in the text.
         ("Công văn mới\n\nNgày 26/4, Sở Du lịch ra công văn hướng dẫn, theo công văn ngày "
          "20/4/2022.\n\nBến cảng du lịch của tỉnh đã hoàn thành vào năm 2023.", None),
+        # A later year told in a clause about the future is ahead of the text's time: it
+        # does not hide the year the text tells as its own.
+        ("Cuộc thi ảnh du lịch\n\nCuộc thi nhận ảnh dự thi từ ngày 10/3/2021, đến nay đã có "
+         "300 tác phẩm. Ban tổ chức cuộc thi năm 2021 sẽ nhận bài đến ngày 30/6/2021. Lễ trao "
+         "giải sẽ được tổ chức vào tháng 2/2022.", "2021-03-10"),
+        # … but a later year told as done does.
+        ("Cuộc thi ảnh du lịch\n\nCuộc thi nhận ảnh dự thi từ ngày 10/3/2021, đến nay đã có "
+         "300 tác phẩm. Ban tổ chức cuộc thi năm 2021 sẽ nhận bài đến ngày 30/6/2021. Lễ trao "
+         "giải được tổ chức vào tháng 2/2022.", None),
+        # A text that tells only years to come keeps them: nothing is ahead of it.
+        ("Cầu vượt mới\n\nCây cầu đang được thi công. Dự án dự kiến hoàn thành trong tháng "
+         "8/2017, sẽ khánh thành vào cuối năm 2017.", "2017-08"),
         # … nor when the near full dates disagree on the year.
         ("Hai văn bản\n\nNgày 5/1, huyện họp bàn. Trước đó, ngày 2/1/2021 tỉnh có văn bản; "
          "ngày 8/1/2022 huyện có kế hoạch.", None),

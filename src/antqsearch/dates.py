@@ -10,6 +10,7 @@ none is after the current year. No year is better than a wrong one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import defaultdict
@@ -149,6 +150,29 @@ def year_mentions(text: str) -> Iterator[YearMention]:
                           match.start())
 
 
+def _in_future_clause(text: str, start: int) -> bool:
+    clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
+    return _FUTURE_RE.search(clause) is not None
+
+
+def told_mentions(text: str, today: datetime.date) -> list[YearMention]:
+    """The year mentions not after today's year; one told in a clause about the future
+    ("sẽ được tổ chức vào tháng 1/2022") of a year later than every year told otherwise is
+    ahead of the text's time: a plan (a text that tells no other year keeps them).
+
+    >>> text = "Năm 2021 giải nhận bài đến ngày 30/6/2021; lễ trao giải sẽ vào tháng 2/2022."
+    >>> [(m.year, m.kind) for m in told_mentions(text, datetime.date(2026, 1, 1))]
+    [(2021, 'named'), (2021, 'day'), (2022, 'plan')]
+    """
+    kept = [m for m in year_mentions(text) if m.year <= today.year]
+    future = {m.start for m in kept
+              if m.kind not in ("plan", "range") and _in_future_clause(text, m.start)}
+    now = max((m.year for m in kept if m.kind not in ("plan", "range") and m.start not in future),
+              default=0)
+    return [dataclasses.replace(m, kind="plan") if m.start in future and m.year > now > 0 else m
+            for m in kept]
+
+
 def context_year(text: str, opening_end: int, today: datetime.date) -> int | None:
     """The year the text is dated in, when the evidence agrees; else None.
 
@@ -160,8 +184,8 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
     """
     evidence: dict[int, list[YearMention]] = defaultdict(list)
     latest = 0
-    for mention in year_mentions(text):
-        if mention.year > today.year or mention.kind in ("plan", "range"):
+    for mention in told_mentions(text, today):
+        if mention.kind in ("plan", "range"):
             continue
         latest = max(latest, mention.year)
         if mention.kind != "past":
@@ -261,8 +285,8 @@ def near_dated_year(text: str, month: int, day: int, today: datetime.date) -> in
     """
     years: set[int] = set()
     latest = 0
-    for mention in year_mentions(text):
-        if mention.year > today.year or mention.kind in ("plan", "range"):
+    for mention in told_mentions(text, today):
+        if mention.kind in ("plan", "range"):
             continue
         latest = max(latest, mention.year)
         told = _MENTION_DAY_RE.search(text[max(0, mention.start - 20) : mention.start])

@@ -12,7 +12,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
-from antqsearch.dates import PERIOD_RE, YearMention, iso, year_mentions
+from antqsearch.dates import PERIOD_RE, YearMention, iso, told_mentions
 
 _WEEKDAYS = {"hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4,
              "6": 4, "bảy": 5, "7": 5}
@@ -38,7 +38,7 @@ _RECENT_RE = re.compile(
 def _told_years(text: str, today: datetime.date) -> tuple[list[YearMention], int]:
     """The year mentions not after today's year, and the latest year the text reports (as
     anything but plan, range or name; 0 if none)."""
-    kept = [m for m in year_mentions(text) if m.year <= today.year]
+    kept = told_mentions(text, today)
     latest = max((m.year for m in kept if m.kind not in ("plan", "range", "edition")),
                  default=0)
     return kept, latest
@@ -49,9 +49,8 @@ def period_year(text: str, mentions: list[YearMention], latest: int,
     """The latest year, named anywhere as the current period: "6 tháng đầu năm 2020",
     "trong tháng 8/2020", "quý I/2021", "năm nay (2020)".
 
-    >>> period_year("… Doanh thu trong quý II/2020 tăng 5%.",
-    ...             list(year_mentions("… Doanh thu trong quý II/2020 tăng 5%.")), 2020,
-    ...             datetime.date(2026, 1, 1))
+    >>> text, today = "… Doanh thu trong quý II/2020 tăng 5%.", datetime.date(2026, 1, 1)
+    >>> period_year(text, told_mentions(text, today), 2020, today)
     2020
     """
     for mention in mentions:
