@@ -83,6 +83,18 @@ def test_doctests() -> None:
         # A text that tells only years to come keeps them: nothing is ahead of it.
         ("Cầu vượt mới\n\nCây cầu đang được thi công. Dự án dự kiến hoàn thành trong tháng "
          "8/2017, sẽ khánh thành vào cuối năm 2017.", "2017-08"),
+        # The lead (the body's first sentence, which tells the news) names its year.
+        ("Giải chạy\n\nGiải chạy việt dã của tỉnh năm 2021 thu hút 2.000 vận động viên. Giải "
+         "năm nay có thêm cự ly 42 km.", "2021"),
+        ("Doanh nghiệp tỉnh gặp khó\n\nNăm 2021, các doanh nghiệp của tỉnh vẫn gặp nhiều khó "
+         "khăn vì dịch bệnh. Doanh thu giảm mạnh so với cùng kỳ.", "2021"),
+        # … not when a later year is told after it (the lead told a backstory) …
+        ("Xã đổi mới\n\nNăm 2019, xã được công nhận đạt chuẩn nông thôn mới. Tháng 3/2021, "
+         "xã khánh thành nhà văn hóa.", None),
+        # … nor when it names the year as history; a year in the headline alone is no lead.
+        ("Làng nghề\n\nTừ năm 2015, làng nghề gốm được khôi phục. Nay làng có 40 hộ.", None),
+        ("Kết quả kinh doanh năm 2020\n\nCác doanh nghiệp của tỉnh vẫn gặp nhiều khó khăn vì "
+         "dịch bệnh. Doanh thu giảm mạnh.", None),
         # … nor when the near full dates disagree on the year.
         ("Hai văn bản\n\nNgày 5/1, huyện họp bàn. Trước đó, ngày 2/1/2021 tỉnh có văn bản; "
          "ngày 8/1/2022 huyện có kế hoạch.", None),

@@ -2,10 +2,11 @@
 
 The evidence, strongest first: a date line or dateline, a ``date 2023-08`` marker, an event
 date in the opening ("Sáng 19-7", "Ngày 1/10") with the year of the surrounding date
-context. A year mentioned as history ("vào năm 2015", "từ năm 2010"), comparison ("so với
-cùng kỳ năm 2019"), plan ("đến năm 2030") or range ("giai đoạn 2021-2025") is never the
-article's year; a year later than a year the text reports as past cannot be it either, and
-none is after the current year. No year is better than a wrong one.
+context, a year the lead sentence names as the news's ("Năm 2021, doanh nghiệp …"). A year
+mentioned as history ("vào năm 2015", "từ năm 2010"), comparison ("so với cùng kỳ năm
+2019"), plan ("đến năm 2030") or range ("giai đoạn 2021-2025") is never the article's year;
+a year later than a year the text reports as past cannot be it either, and none is after
+the current year. No year is better than a wrong one.
 """
 
 from __future__ import annotations
@@ -224,6 +225,35 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     return False
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)|\n")
+_NOW_RE = re.compile(r"(?<!\w)(?<!năm )(?:nay|bây giờ)(?!\w)", re.I)
+
+
+def lead_year(text: str, body_start: int, today: datetime.date) -> int | None:
+    """The year the body's first sentence (the lead, which tells the news) names as a year
+    ("Năm 2021, doanh nghiệp …", "… bãi biển đẹp nhất tính đến năm 2021."), when no later
+    year is told (as anything but plan or range); else None.
+
+    >>> lead_year("Tin\\nNăm 2021, doanh nghiệp gặp khó. Năm 2019 đã khác.", 4,
+    ...           datetime.date(2026, 1, 1))
+    2021
+    >>> lead_year("Tin\\nNăm 2019, doanh nghiệp gặp khó. Năm 2021 đã khác.", 4,
+    ...           datetime.date(2026, 1, 1)) is None
+    True
+    """
+    end = _SENTENCE_END_RE.search(text, body_start)
+    lead_end = end.end() if end else len(text)
+    mentions = [m for m in told_mentions(text, today) if m.kind not in ("plan", "range")]
+    latest = max((m.year for m in mentions), default=0)
+    for mention in mentions:
+        if body_start <= mention.start < lead_end and mention.kind in _YEAR_LEVEL:
+            after = text[mention.start : lead_end]
+            if mention.year != latest or _NOW_RE.search(after):
+                return None  # set against the present: "khởi công năm 2019, nay đã thông xe"
+            return latest
+    return None
+
+
 def _exists(year: int, month: int, day: int) -> bool:
     try:
         datetime.date(year, month, day)
@@ -329,6 +359,8 @@ def opening_date(
             year = near_dated_year(text, month, day, today)
         if year is not None:
             return iso(year, month, day) or iso(year)
+    if year is None:
+        year = lead_year(text, body_start, today)
     if year is None:
         return None
     month_year = _MONTH_YEAR_RE.search(text, 0, opening_end)
