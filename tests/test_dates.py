@@ -83,6 +83,14 @@ def test_doctests() -> None:
         # A text that tells only years to come keeps them: nothing is ahead of it.
         ("Cầu vượt mới\n\nCây cầu đang được thi công. Dự án dự kiến hoàn thành trong tháng "
          "8/2017, sẽ khánh thành vào cuối năm 2017.", "2017-08"),
+        # A year told in a clause about what once was is history, not the event's.
+        ("Ngày hội sách\n\nNgày 9/4, thư viện tỉnh mở ngày hội sách. Đây là lần thứ hai ngày "
+         "hội được mở, sau lần đầu từng được tổ chức thành công trong năm 2020.", None),
+        ("Ngày hội sách\n\nNgày 9/4, thư viện tỉnh mở ngày hội sách. Đây là lần thứ hai ngày "
+         "hội được mở trong năm 2020.", "2020-04-09"),
+        # … but "chưa từng" (never before) tells nothing of the past.
+        ("Giá cước giảm\n\nNgày 5/3, các nhà mạng giảm giá cước mạnh chưa từng có trong năm "
+         "2017.", "2017-03-05"),
         # The lead (the body's first sentence, which tells the news) names its year.
         ("Giải chạy\n\nGiải chạy việt dã của tỉnh năm 2021 thu hút 2.000 vận động viên. Giải "
          "năm nay có thêm cự ly 42 km.", "2021"),

@@ -38,6 +38,10 @@ _PLAN_RE = re.compile(
 )
 # A year told in a clause about the future: "sẽ tham gia tập trận năm 2018".
 _FUTURE_RE = re.compile(r"(?<!\w)(?:sẽ|dự kiến|sắp|chuẩn bị|hướng tới|hướng đến)(?!\w)", re.I)
+# A clause about what once was: "từng được tổ chức thành công trong năm 2020".
+_ONCE_RE = re.compile(
+    r"(?<!\w)(?:đã từng|(?<!chưa )từng (?:được|là|bị|có|đạt|giành)|trước đây)(?!\w)", re.I
+)
 # An edition whose qualifiers or bid are told is ahead: "vòng loại World Cup 2018".
 _AHEAD_RE = re.compile(r"(?<!\w)(?:vòng loại|đăng cai|tranh cử|ứng cử)(?!\w)", re.I)
 # A day or month with its year, a quarter, "năm nay (2021)": the year of a dated thing.
@@ -116,6 +120,15 @@ def real_date(value: str, today: datetime.date) -> bool:
 
 
 def _kind(text: str, start: int, end: int) -> str:
+    kind = _plain_kind(text, start, end)
+    if kind not in ("range", "plan", "past"):
+        clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
+        if _ONCE_RE.search(clause):
+            return "past"
+    return kind
+
+
+def _plain_kind(text: str, start: int, end: int) -> str:
     before = text[max(0, start - 45) : start]
     if _RANGE_AFTER_RE.match(text, end) or _RANGE_BEFORE_RE.search(before):
         return "range"
