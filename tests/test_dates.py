@@ -91,6 +91,14 @@ def test_doctests() -> None:
         # … but "chưa từng" (never before) tells nothing of the past.
         ("Giá cước giảm\n\nNgày 5/3, các nhà mạng giảm giá cước mạnh chưa từng có trong năm "
          "2017.", "2017-03-05"),
+        # The year named before the event date in its sentence.
+        ("Mùa du lịch biển\n\nThành phố khai trương mùa du lịch biển năm 2021 vào ngày 24/4 "
+         "vừa qua. Các khách sạn đã sẵn sàng đón khách.", "2021-04-24"),
+        ("Hội thảo công nghệ\n\nĐây là nhận định của các chuyên gia tại Hội thảo Công nghệ "
+         "xanh năm 2022 được tổ chức vào sáng nay, 25/3.", "2022-03-25"),
+        # … not in the sentence before it.
+        ("Mùa du lịch biển\n\nBiển thành phố đẹp. Thành phố đón hai triệu lượt khách trong "
+         "năm 2019. Ngày 24/4, thành phố khai trương mùa du lịch biển.", None),
         # The lead (the body's first sentence, which tells the news) names its year.
         ("Giải chạy\n\nGiải chạy việt dã của tỉnh năm 2021 thu hút 2.000 vận động viên. Giải "
          "năm nay có thêm cự ly 42 km.", "2021"),

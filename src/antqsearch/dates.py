@@ -226,8 +226,17 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
 _BACKSTORY_RE = re.compile(r"(?:[.!?:;]\s+(?:\S+\s+)?|(?:suốt|đầu|cuối)\s+)năm\s*$", re.I)
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)|\n")
+
+
 def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
-    """The year is named (as a year) in the sentence that tells the event date."""
+    """The year is named (as a year) in the sentence that tells the event date: before it
+    ("khai trương mùa du lịch năm 2021 vào ngày 24/4 vừa qua") or after it in its
+    paragraph."""
+    starts = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, event.start())]
+    opening = text[starts[-1] if starts else 0 : event.start()]
+    if any(m.year == year and m.kind in _YEAR_LEVEL for m in year_mentions(opening)):
+        return True
     for mention in year_mentions(text[event.end() : event.end() + _SAME_SENTENCE]):
         gap = text[event.end() : event.end() + mention.start]
         if "\n" in gap:
@@ -238,7 +247,6 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     return False
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)|\n")
 _NOW_RE = re.compile(r"(?<!\w)(?<!năm )(?:nay|bây giờ)(?!\w)", re.I)
 
 
