@@ -99,6 +99,12 @@ def test_doctests() -> None:
         # … not in the sentence before it.
         ("Mùa du lịch biển\n\nBiển thành phố đẹp. Thành phố đón hai triệu lượt khách trong "
          "năm 2019. Ngày 24/4, thành phố khai trương mùa du lịch biển.", None),
+        # A season is named with its year like a year ("hè 2021", "Xuân 2021") …
+        ("Đại hội thể thao\n\nNgày 25/4, tại sân vận động tỉnh đã diễn ra Đại hội thể thao hè "
+         "2021 với 500 vận động viên.", "2021-04-25"),
+        # … but "doanh thu 2020" is no autumn.
+        ("Kết quả kinh doanh\n\nNgày 25/4, công ty công bố doanh thu 2020 tăng 5% so với cùng "
+         "kỳ.", None),
         # The lead (the body's first sentence, which tells the news) names its year.
         ("Giải chạy\n\nGiải chạy việt dã của tỉnh năm 2021 thu hút 2.000 vận động viên. Giải "
          "năm nay có thêm cự ly 42 km.", "2021"),

@@ -54,7 +54,7 @@ _DATED_KINDS = (
 # A year named as such: "trong năm 2021", "năm 2023", "Vietnam Expo 2021".
 _YEAR_KINDS = (
     ("during", re.compile(r"(?:trong|đầu|nửa đầu|hết|bước sang|sang|tính đến)\s+năm\s+$", re.I)),
-    ("named", re.compile(r"năm\s+$", re.I)),
+    ("named", re.compile(r"(?:năm|(?<!\w)hè|(?<!\w)xuân|mùa (?:thu|đông))\s+$", re.I)),
     ("edition", re.compile(r"[A-ZĐ][\w&”\"]*\s+$")),
 )
 _YEAR_LEVEL = frozenset({"quarter", "this_year", "during", "named", "edition"})
