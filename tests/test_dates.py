@@ -160,6 +160,14 @@ LATER = {
     "two year-less weekday dates agree with the year named": (
         "Lịch tiêm\n\nQuận mở đợt tiêm mới. Đợt tiêm kéo dài từ thứ Hai (3/5) đến chủ nhật "
         "(9/5). Đây là đợt tiêm lớn nhất năm 2021 của quận.", "2021"),
+    "a year-less weekday date fits one year since the latest told": (
+        "Tàu cá mất liên lạc\n\nTàu cá của ngư dân xã Bình Châu mất liên lạc khi đang đánh "
+        "bắt. Lực lượng cứu hộ sẽ tìm kiếm đến hết thứ Bảy (24/4).\n\nCon tàu được đóng năm "
+        "2014.", "2021"),
+    "a year-less weekday date that fits two years since the latest told": (
+        "Tàu cá mất liên lạc\n\nTàu cá của ngư dân xã Bình Châu mất liên lạc khi đang đánh "
+        "bắt. Lực lượng cứu hộ sẽ tìm kiếm đến hết thứ Bảy (24/4).\n\nCon tàu được đóng năm "
+        "2009.", None),
     "recency word next to a full date": (
         "Khánh thành cầu\n\nCây cầu nối hai xã đã được khánh thành. Lễ khánh thành diễn ra "
         "ngày 12/3/2020 vừa qua với sự tham dự của người dân.", "2020"),
@@ -188,7 +196,9 @@ def test_each_later_rule_alone_gives_its_cases(rule: str) -> None:
     texts = {"period": LATER["current period anywhere"][0],
              "weekday": LATER["weekday with a full date that agrees"][0],
              "recent": LATER["recency word next to a full date"][0],
-             "lunar": LATER["lunar year named alone"][0]}
+             "lunar": LATER["lunar year named alone"][0],
+             "weekday window": LATER["a year-less weekday date fits one year since the latest "
+                                     "told"][0]}
     assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, [rule]) is not None
     others = [name for name in laterdates.LATER_RULES if name != rule]
     assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, others) is None
@@ -201,6 +211,27 @@ def test_one_year_less_weekday_date_is_not_enough() -> None:
     two = text.replace("thứ Hai (3/5)", "thứ Hai (3/5) đến chủ nhật (9/5)")
     assert laterdates.later_evidence_year(two, TODAY, ["weekday"]) == 2021
     assert laterdates.later_evidence_year(two.replace("2021", "2020"), TODAY, ["weekday"]) is None
+
+
+_WEEKDAY_NAMES = ("Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "chủ nhật")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2100, 12, 31)),
+       st.integers(min_value=0, max_value=20))
+def test_a_year_less_weekday_date_gives_its_own_year_or_none(day: datetime.date,
+                                                             later: int) -> None:
+    """Written in the year of its weekday date, which it also names: that year, or none
+    when another year up to today fits the weekday too."""
+    weekday = _WEEKDAY_NAMES[day.weekday()]
+    told = weekday if weekday == "chủ nhật" else f"thứ {weekday}"
+    text = f"Tin\n\nĐội cứu hộ làm việc đến {told} ({day.day}/{day.month}). Năm {day.year} khó."
+    today = datetime.date(day.year + later, 12, 31)
+    found = laterdates.later_evidence_year(text, today, ["weekday window"])
+    fits = [y for y in range(day.year, today.year + 1)
+            if dates.iso(y, day.month, day.day)
+            and datetime.date(y, day.month, day.day).weekday() == day.weekday()]
+    assert found == (day.year if fits == [day.year] else None)
 
 
 _YEARS = st.integers(min_value=1900, max_value=2200)

@@ -128,12 +128,33 @@ def lunar_year(text: str, mentions: list[YearMention], latest: int,
     return None
 
 
+def weekday_window_year(text: str, mentions: list[YearMention], latest: int,
+                        today: datetime.date) -> int | None:
+    """The one year, from the latest year the text tells to today's, in which its year-less
+    weekday dates ("thứ Bảy (24/4)") fall on their weekdays: the text is written no earlier
+    than the latest year it tells and no later than today (a weekday date repeats after
+    five, six or eleven years, so a short window leaves one year or none)."""
+    if latest == 0:
+        return None
+    fitting: set[int] | None = None
+    for match in _WEEKDAY_DATE_RE.finditer(text):
+        if match.group(5):
+            continue
+        weekday = 6 if match.group(2) else _WEEKDAYS[match.group(1).lower()]
+        day, month = int(match.group(3)), int(match.group(4))
+        years = {y for y in range(latest, today.year + 1)
+                 if iso(y, month, day) and datetime.date(y, month, day).weekday() == weekday}
+        fitting = years if fitting is None else fitting & years
+    return fitting.pop() if fitting and len(fitting) == 1 else None
+
+
 _LaterRule = Callable[[str, list[YearMention], int, datetime.date], "int | None"]
 LATER_RULES: dict[str, _LaterRule] = {
     "period": period_year,
     "weekday": weekday_year,
     "recent": recent_date_year,
     "lunar": lunar_year,
+    "weekday window": weekday_window_year,
 }
 
 
