@@ -168,6 +168,16 @@ LATER = {
         "Tàu cá mất liên lạc\n\nTàu cá của ngư dân xã Bình Châu mất liên lạc khi đang đánh "
         "bắt. Lực lượng cứu hộ sẽ tìm kiếm đến hết thứ Bảy (24/4).\n\nCon tàu được đóng năm "
         "2009.", None),
+    "the year after one told as just past, named as a year": (
+        "Du lịch vùng cao\n\nTỉnh có nhiều điểm đến đẹp. Tỉnh tổ chức chuỗi lễ hội văn hóa "
+        "suốt năm 2021 để thu hút khách.\n\nTrong năm 2020 vừa qua, lượng khách giảm mạnh.",
+        "2021"),
+    "the year after last year in brackets": (
+        "Du lịch vùng cao\n\nTỉnh có nhiều điểm đến đẹp. Tỉnh tổ chức nhiều lễ hội văn hóa."
+        "\n\nSo với năm ngoái (2020), lượng khách tăng. Suốt năm 2021 tỉnh mở thêm tour.", "2021"),
+    "a year told as past, not just past": (
+        "Du lịch vùng cao\n\nTỉnh có nhiều điểm đến đẹp. Tỉnh tổ chức chuỗi lễ hội văn hóa "
+        "suốt năm 2021 để thu hút khách.\n\nTrong năm 2020, lượng khách giảm mạnh.", None),
     "recency word next to a full date": (
         "Khánh thành cầu\n\nCây cầu nối hai xã đã được khánh thành. Lễ khánh thành diễn ra "
         "ngày 12/3/2020 vừa qua với sự tham dự của người dân.", "2020"),
@@ -198,7 +208,9 @@ def test_each_later_rule_alone_gives_its_cases(rule: str) -> None:
              "recent": LATER["recency word next to a full date"][0],
              "lunar": LATER["lunar year named alone"][0],
              "weekday window": LATER["a year-less weekday date fits one year since the latest "
-                                     "told"][0]}
+                                     "told"][0],
+             "after just past": LATER["the year after one told as just past, named as a "
+                                      "year"][0]}
     assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, [rule]) is not None
     others = [name for name in laterdates.LATER_RULES if name != rule]
     assert laterdates.later_evidence_year(normalize_text(texts[rule]), TODAY, others) is None

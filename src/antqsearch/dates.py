@@ -57,7 +57,7 @@ _YEAR_KINDS = (
     ("named", re.compile(r"(?:năm|(?<!\w)hè|(?<!\w)xuân|mùa (?:thu|đông))\s+$", re.I)),
     ("edition", re.compile(r"[A-ZĐ][\w&”\"]*\s+$")),
 )
-_YEAR_LEVEL = frozenset({"quarter", "this_year", "during", "named", "edition"})
+YEAR_LEVEL = frozenset({"quarter", "this_year", "during", "named", "edition"})
 # The current period: "6 tháng đầu năm 2024", "quý I/2021", "trong tháng 8.2022".
 PERIOD_RE = re.compile(
     r"(?:\d+\s+tháng\s+(?:đầu|cuối)\s+năm|quý\s+(?:\d|I{1,3}|IV|0\d)\s*[/.-]?\s*(?:năm)?"
@@ -212,7 +212,7 @@ def context_year(text: str, opening_end: int, today: datetime.date) -> int | Non
         return None  # the year of the event told in the opening is named near it
     early = {m.kind for m in found if m.start < opening_end}
     kinds = {m.kind for m in found if m.kind != "bare"}
-    if (len(found) >= 2 and early & _YEAR_LEVEL) or (len(kinds) >= 2 and len(found) >= 3):
+    if (len(found) >= 2 and early & YEAR_LEVEL) or (len(kinds) >= 2 and len(found) >= 3):
         return year
     for mention in found:
         before = text[max(0, mention.start - 30) : mention.start]
@@ -235,14 +235,14 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     paragraph."""
     starts = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, event.start())]
     opening = text[starts[-1] if starts else 0 : event.start()]
-    if any(m.year == year and m.kind in _YEAR_LEVEL for m in year_mentions(opening)):
+    if any(m.year == year and m.kind in YEAR_LEVEL for m in year_mentions(opening)):
         return True
     for mention in year_mentions(text[event.end() : event.end() + _SAME_SENTENCE]):
         gap = text[event.end() : event.end() + mention.start]
         if "\n" in gap:
             return False
         backstory = _BACKSTORY_RE.search(gap)
-        if mention.year == year and mention.kind in _YEAR_LEVEL and not backstory:
+        if mention.year == year and mention.kind in YEAR_LEVEL and not backstory:
             return True
     return False
 
@@ -267,7 +267,7 @@ def lead_year(text: str, body_start: int, today: datetime.date) -> int | None:
     mentions = [m for m in told_mentions(text, today) if m.kind not in ("plan", "range")]
     latest = max((m.year for m in mentions), default=0)
     for mention in mentions:
-        if body_start <= mention.start < lead_end and mention.kind in _YEAR_LEVEL:
+        if body_start <= mention.start < lead_end and mention.kind in YEAR_LEVEL:
             after = text[mention.start : lead_end]
             if mention.year != latest or _NOW_RE.search(after):
                 return None  # set against the present: "khởi công năm 2019, nay đã thông xe"
@@ -374,7 +374,7 @@ def opening_date(
         day, month = int(event.group(1)), int(event.group(2))
         if year is None:
             named = [m.year for m in year_mentions(text[: opening_end + _SAME_SENTENCE])
-                     if m.kind in _YEAR_LEVEL and m.year <= today.year]
+                     if m.kind in YEAR_LEVEL and m.year <= today.year]
             year = next((y for y in named if _same_sentence_year(text, event, y)), None)
         if year is None:
             year = near_dated_year(text, month, day, today)

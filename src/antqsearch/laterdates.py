@@ -12,7 +12,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
-from antqsearch.dates import PERIOD_RE, YearMention, iso, told_mentions
+from antqsearch.dates import PERIOD_RE, YEAR_LEVEL, YearMention, iso, told_mentions
 
 _WEEKDAYS = {"hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4,
              "6": 4, "bảy": 5, "7": 5}
@@ -148,6 +148,29 @@ def weekday_window_year(text: str, mentions: list[YearMention], latest: int,
     return fitting.pop() if fitting and len(fitting) == 1 else None
 
 
+_JUST_PAST_RE = re.compile(r"năm\s+((?:19|20)\d{2})\s+(?:vừa\s+qua|vừa\s+rồi)(?!\w)"
+                           r"|năm\s+(?:ngoái|trước)\s*\(\s*((?:19|20)\d{2})\s*\)", re.I)
+
+
+def after_just_past_year(text: str, mentions: list[YearMention], latest: int,
+                         today: datetime.date) -> int | None:
+    """The year after the one the text tells as just past ("năm 2020 vừa qua", "năm ngoái
+    (2020)"), when the text names it as a year ("suốt năm 2021") and tells no later one.
+
+    >>> text = "Năm 2020 vừa qua khách giảm. Suốt năm 2021, tỉnh có nhiều lễ hội."
+    >>> today = datetime.date(2026, 1, 1)
+    >>> after_just_past_year(text, told_mentions(text, today), 2021, today)
+    2021
+    """
+    past = {int(m.group(1) or m.group(2)) for m in _JUST_PAST_RE.finditer(text)}
+    if len(past) != 1:
+        return None
+    year = past.pop() + 1
+    if year == latest and any(m.year == year and m.kind in YEAR_LEVEL for m in mentions):
+        return year
+    return None
+
+
 _LaterRule = Callable[[str, list[YearMention], int, datetime.date], "int | None"]
 LATER_RULES: dict[str, _LaterRule] = {
     "period": period_year,
@@ -155,6 +178,7 @@ LATER_RULES: dict[str, _LaterRule] = {
     "recent": recent_date_year,
     "lunar": lunar_year,
     "weekday window": weekday_window_year,
+    "after just past": after_just_past_year,
 }
 
 
