@@ -65,6 +65,13 @@ def test_doctests() -> None:
         ("Mở lại tuyến tàu\n\nNgày 22/4, Sở Giao thông tỉnh cho biết tuyến tàu cao tốc ra đảo "
          "sẽ chạy lại. Cụ thể, từ ngày 28/4 đến 2/5/2022, tàu chạy hai chuyến mỗi ngày.",
          "2022-04-22"),
+        # … or of a year named with a day in brackets after it, within two weeks.
+        ("Ngày hội thể thao\n\nNgày 30/4, hàng nghìn người dân đổ về quảng trường tỉnh. "
+         "Nhiều hoạt động diễn ra trong dịp lễ.\n\nCác sự kiện chính: Giải bơi lội năm 2021 "
+         "(2/5), Hội thi ẩm thực (3/5).", "2021-04-30"),
+        ("Ngày hội thể thao\n\nNgày 30/4, hàng nghìn người dân đổ về quảng trường tỉnh. "
+         "Nhiều hoạt động diễn ra trong dịp lễ.\n\nCác sự kiện chính: Giải bơi lội năm 2021 "
+         "(2/8), Hội thi ẩm thực (3/8).", None),
         # … but not a full date far from it: a founding or other past date.
         ("Kênh video trở lại\n\nTối 10/4, kênh video ẩm thực đăng clip mới sau một tháng "
          "vắng bóng. Kênh được lập ngày 2/2/2018 và có hơn một triệu người theo dõi.", None),

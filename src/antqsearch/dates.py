@@ -319,11 +319,23 @@ def _leads(text: str, event: re.Match[str], body_start: int, lead: int = 0) -> b
 
 _NEAR_DAYS = 15  # a full date this close to a year-less event date dates it
 _MENTION_DAY_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*$")
+_BRACKET_DAY_RE = re.compile(r"\s*\(\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*\)")
+
+
+def _told_day(text: str, mention: YearMention) -> re.Match[str] | None:
+    """The day and month told with a year: "ngày 20/4/2024", or "năm 2024 (20/4)" (a year
+    named with the day in brackets after it); groups 1 and 2 are the day and month."""
+    if mention.kind == "day":
+        return _MENTION_DAY_RE.search(text[max(0, mention.start - 20) : mention.start])
+    if mention.kind in YEAR_LEVEL:
+        return _BRACKET_DAY_RE.match(text, mention.start + 4)
+    return None
 
 
 def near_dated_year(text: str, month: int, day: int, today: datetime.date) -> int | None:
     """The year of the text's full dates within two weeks of a year-less event date
-    ("Ngày 15/4, …" and later "trước ngày 20/4/2024"), when they all agree and no later
+    ("Ngày 15/4, …" and later "trước ngày 20/4/2024" or "Giải bơi năm 2024 (20/4)"), when
+    they all agree and no later
     year is named (as anything but plan or range); else None. A month alone ("hồi tháng
     4/2019") is as often a past event's, so only full dates count.
 
@@ -340,8 +352,8 @@ def near_dated_year(text: str, month: int, day: int, today: datetime.date) -> in
         if mention.kind in ("plan", "range"):
             continue
         latest = max(latest, mention.year)
-        told = _MENTION_DAY_RE.search(text[max(0, mention.start - 20) : mention.start])
-        if mention.kind != "day" or told is None:
+        told = _told_day(text, mention)
+        if told is None:
             continue
         event = iso(mention.year, month, day)
         other = iso(mention.year, int(told.group(2)), int(told.group(1)))
