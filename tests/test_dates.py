@@ -75,6 +75,11 @@ def test_doctests() -> None:
         # … but not a full date far from it: a founding or other past date.
         ("Kênh video trở lại\n\nTối 10/4, kênh video ẩm thực đăng clip mới sau một tháng "
          "vắng bóng. Kênh được lập ngày 2/2/2018 và có hơn một triệu người theo dõi.", None),
+        # … but the date of a document cited by its number dates the document, not the news.
+        ("Hướng dẫn mới\n\nNgày 12/6, các tỉnh bắt đầu triển khai Thông tư số 15/2016/TT-BNN "
+         "ngày 10/6/2016 của Bộ Nông nghiệp về hỗ trợ hợp tác xã.", None),
+        ("Hướng dẫn mới\n\nNgày 12/6, các tỉnh bắt đầu triển khai hướng dẫn ban hành ngày "
+         "10/6/2016 của Bộ Nông nghiệp về hỗ trợ hợp tác xã.", "2016-06-12"),
         # … nor when a later year is named in the text.
         ("Công văn mới\n\nNgày 26/4, Sở Du lịch ra công văn hướng dẫn, theo công văn ngày "
          "20/4/2022.\n\nBến cảng du lịch của tỉnh đã hoàn thành vào năm 2023.", None),

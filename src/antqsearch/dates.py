@@ -38,6 +38,13 @@ _PLAN_RE = re.compile(
 )
 # A year told in a clause about the future: "sẽ tham gia tập trận năm 2018".
 _FUTURE_RE = re.compile(r"(?<!\w)(?:sẽ|dự kiến|sắp|chuẩn bị|hướng tới|hướng đến)(?!\w)", re.I)
+# A document cited by its number and date: "Thông tư số 15/2016/TT-BNN ngày 10/6/2016".
+_DOCUMENT_RE = re.compile(
+    r"(?:quyết định|nghị định|nghị quyết|thông tư|công văn|chỉ thị|văn bản|kế hoạch|tờ trình|"
+    r"thông báo|luật)\s+(?:liên tịch\s+)?(?:số\s+)?\d[\w/.-]*\s+(?:của\s+[^,.;()]{0,30}\s+)?"
+    r"ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*$",
+    re.I,
+)
 # A clause about what once was: "từng được tổ chức thành công trong năm 2020".
 _ONCE_RE = re.compile(
     r"(?<!\w)(?:đã từng|(?<!chưa )từng (?:được|là|bị|có|đạt|giành)|trước đây)(?!\w)", re.I
@@ -136,6 +143,8 @@ def _plain_kind(text: str, start: int, end: int) -> str:
         return "past"
     for kind, pattern in _DATED_KINDS:
         if pattern.search(before):
+            if kind == "day" and _DOCUMENT_RE.search(text[max(0, start - 70) : start]):
+                return "past"  # the date of a document cited: "Quyết định số 95/QĐ-UB ngày 2/9/"
             return kind
     if _PLAN_RE.search(before):
         return "plan"
