@@ -122,6 +122,14 @@ def test_doctests() -> None:
          "năm nay có thêm cự ly 42 km.", "2021"),
         ("Doanh nghiệp tỉnh gặp khó\n\nNăm 2021, các doanh nghiệp của tỉnh vẫn gặp nhiều khó "
          "khăn vì dịch bệnh. Doanh thu giảm mạnh so với cùng kỳ.", "2021"),
+        # … or in a day or month of its main clause …
+        ("Kênh video ẩm thực\n\nKênh được lập từ tháng 12 năm ngoái, nhưng đến cuối tháng "
+         "3/2021 đã có hơn 20.000 người theo dõi. Chủ kênh là một cô gái trẻ.", "2021-03"),
+        # … but a date fronting the lead sets a backstory, and a cited document's is its own.
+        ("Hãng điện thoại\n\nTháng 5/2019, hãng điện thoại bị cấm giao dịch với các đối tác. "
+         "Hãng phải tự phát triển hệ điều hành.", None),
+        ("Hướng dẫn mới\n\nCác tỉnh triển khai Thông tư số 15/2016/TT-BNN ngày 10/6/2016 của "
+         "Bộ Nông nghiệp về hỗ trợ hợp tác xã. Nhiều hợp tác xã được hỗ trợ.", None),
         # … not when a later year is told after it (the lead told a backstory) …
         ("Xã đổi mới\n\nNăm 2019, xã được công nhận đạt chuẩn nông thôn mới. Tháng 3/2021, "
          "xã khánh thành nhà văn hóa.", None),

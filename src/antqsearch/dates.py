@@ -256,13 +256,16 @@ def _same_sentence_year(text: str, event: re.Match[str], year: int) -> bool:
     return False
 
 
+_CLAUSE_END_RE = re.compile(r"[,;:]")
 _NOW_RE = re.compile(r"(?<!\w)(?<!năm )(?:nay|bây giờ)(?!\w)", re.I)
 
 
 def lead_year(text: str, body_start: int, today: datetime.date) -> int | None:
     """The year the body's first sentence (the lead, which tells the news) names as a year
-    ("Năm 2021, doanh nghiệp …", "… bãi biển đẹp nhất tính đến năm 2021."), when no later
-    year is told (as anything but plan or range); else None.
+    ("Năm 2021, doanh nghiệp …", "… bãi biển đẹp nhất tính đến năm 2021.") or in a day or
+    month of its main clause ("…, đến cuối tháng 3/2021 kênh có …"; a date fronting the lead,
+    "Tháng 5/2019, …", sets a backstory), when no later year is told (as anything but plan
+    or range) and the lead does not set it against the present; else None.
 
     >>> lead_year("Tin\\nNăm 2021, doanh nghiệp gặp khó. Năm 2019 đã khác.", 4,
     ...           datetime.date(2026, 1, 1))
@@ -270,13 +273,20 @@ def lead_year(text: str, body_start: int, today: datetime.date) -> int | None:
     >>> lead_year("Tin\\nNăm 2019, doanh nghiệp gặp khó. Năm 2021 đã khác.", 4,
     ...           datetime.date(2026, 1, 1)) is None
     True
+    >>> [lead_year(f"Tin\\n{lead}", 4, datetime.date(2026, 1, 1)) for lead in (
+    ...     "Kênh lập từ tháng 12 năm ngoái, đến cuối tháng 3/2021 có 2 vạn người xem.",
+    ...     "Tháng 5/2019, hãng bị cấm giao dịch với các đối tác.")]
+    [2021, None]
     """
     end = _SENTENCE_END_RE.search(text, body_start)
     lead_end = end.end() if end else len(text)
+    clause = _CLAUSE_END_RE.search(text, body_start, lead_end)
+    main_start = clause.end() if clause else lead_end
     mentions = [m for m in told_mentions(text, today) if m.kind not in ("plan", "range")]
     latest = max((m.year for m in mentions), default=0)
     for mention in mentions:
-        if body_start <= mention.start < lead_end and mention.kind in YEAR_LEVEL:
+        dated = mention.kind in ("day", "month") and mention.start >= main_start
+        if body_start <= mention.start < lead_end and (mention.kind in YEAR_LEVEL or dated):
             after = text[mention.start : lead_end]
             if mention.year != latest or _NOW_RE.search(after):
                 return None  # set against the present: "khởi công năm 2019, nay đã thông xe"
