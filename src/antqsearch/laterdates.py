@@ -12,7 +12,8 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
-from antqsearch.dates import PERIOD_RE, YEAR_LEVEL, YearMention, iso, told_mentions
+from antqsearch.dates import PERIOD_RE, iso
+from antqsearch.yearmentions import YEAR_LEVEL, YearMention, told_mentions
 
 _WEEKDAYS = {"hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "4": 2, "năm": 3, "5": 3, "sáu": 4,
              "6": 4, "bảy": 5, "7": 5}
