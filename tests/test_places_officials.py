@@ -3,15 +3,20 @@ articles without a headline (made-up articles of each form)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from antqsearch.indexer import build_index
 from antqsearch.metadata import extract_metadata
+from antqsearch.officials import matching_form
 from antqsearch.report import check_corpus
 from antqsearch.search import SearchRequest, SearchService
-from antqsearch.text import normalize_text
+from antqsearch.text import normalize_text, normalize_tone
 
 
 def _meta(text: str):  # type: ignore[no-untyped-def]
@@ -100,3 +105,21 @@ def test_headline_less_article(tmp_path: Path) -> None:
     page = service.search(SearchRequest(""))
     assert {v.value for v in page.facets["official"]} == {"Lê Văn Hùng", "Đỗ Thị Lan"}
     assert "Nguyễn Văn Quốc" in next(h for h in page.hits if h.id == "b").officials
+
+
+_VIETNAMESE = st.text(alphabet=st.sampled_from(list(
+    "aàáảãạăằắẳẵặoòóỏõọuùúủũụyỳýỷỹỵeèéẻẽẹ ,.-1Uu\u0300\u0301\u0309\u0303\u0323hqtHQTĐđ")),
+    max_size=40)
+
+
+@given(_VIETNAMESE)
+def test_matching_form_retones_each_word_in_place(text: str) -> None:
+    """Each run of letters is retoned when that keeps its length, the rest is kept."""
+
+    def retone(match: re.Match[str]) -> str:
+        toned = normalize_tone(match.group())
+        return toned if len(toned) == len(match.group()) else match.group()
+
+    nfc = unicodedata.normalize("NFC", text)
+    assert matching_form(text) == re.sub(r"[^\W\d_]+", retone, nfc)
+    assert len(matching_form(text)) == len(nfc)

@@ -16,6 +16,7 @@ from antqsearch.text import (
     iter_syllables,
     normalize_text,
     normalize_tone,
+    phrase_pattern,
     syllable_terms,
 )
 
@@ -105,3 +106,21 @@ def test_capital_words_are_the_words_that_start_with_a_capital(text: str) -> Non
 @given(st.text(max_size=40))
 def test_capital_words_of_any_text(text: str) -> None:
     _check_capital_words(text)
+
+
+_PHRASE_WORDS = st.sampled_from(["phó", "Chủ", "tịch", "UBND", "tỉnh", "bí", "thư", "Ủy", "viên"])
+_PHRASES = st.lists(st.lists(_PHRASE_WORDS, min_size=1, max_size=4).map(" ".join),
+                    min_size=1, max_size=8)
+_GAPS = st.sampled_from([" ", "  ", "\n", ", ", " x "])
+
+
+@given(_PHRASES, st.lists(st.tuples(_PHRASE_WORDS, _GAPS), max_size=12))
+def test_phrase_pattern_finds_what_the_longest_first_alternation_finds(
+    phrases: list[str], words: list[tuple[str, str]]
+) -> None:
+    text = "".join(w + gap for w, gap in words)
+    longest_first = sorted(set(phrases), key=len, reverse=True)
+    flat = "|".join(r"\s+".join(map(re.escape, p.split())) for p in longest_first)
+    expected = re.compile(rf"(?<!\w)(?:{flat})(?!\w)", re.IGNORECASE)
+    tree = re.compile(rf"(?<!\w){phrase_pattern(phrases)}(?!\w)", re.IGNORECASE)
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in expected.finditer(text)]

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from antqsearch.datafiles import data_lines
 from antqsearch.gazetteer import is_place_name, place_key
-from antqsearch.text import capital_runs, normalize_tone
+from antqsearch.text import capital_runs, normalize_tone, phrase_pattern
 
 _WORD_RE = re.compile(r"[^\W_][\w'’]*|[^\w\s]")
 # After these words a capitalised run is a street or hamlet, not a person: "đường Lê Lợi".
 _STREET_WORDS = frozenset({"đường", "thôn", "bản", "ấp", "làng", "xóm", "khu", "ngõ", "hẻm"})
+
+
+_LETTER_RUNS_RE = re.compile(r"([^\W\d_]+)")
 
 
 def matching_form(text: str) -> str:
@@ -27,20 +30,23 @@ def matching_form(text: str) -> str:
     >>> matching_form("Uỷ viên, Thanh Hoà")
     'Ủy viên, Thanh Hòa'
     """
+    # Split, not re.sub with a callback: a Python call per word was a quarter of the
+    # metadata's time; the words (odd items) go through a cache in one map.
+    parts = _LETTER_RUNS_RE.split(unicodedata.normalize("NFC", text))
+    parts[1::2] = map(_retoned, parts[1::2])
+    return "".join(parts)
 
-    def retone(match: re.Match[str]) -> str:
-        word = match.group()
-        toned = normalize_tone(word)
-        return toned if len(toned) == len(word) else word
 
-    return re.sub(r"[^\W\d_]+", retone, unicodedata.normalize("NFC", text))
+@lru_cache(maxsize=1 << 16)
+def _retoned(word: str) -> str:
+    toned = normalize_tone(word)
+    return toned if len(toned) == len(word) else word
 
 
 @cache
 def _title_re() -> re.Pattern[str]:
-    titles = sorted({matching_form(t) for t in data_lines("official_titles.txt")}, key=len)
-    body = "|".join(r"\s+".join(map(re.escape, t.split())) for t in reversed(titles))
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    body = phrase_pattern(matching_form(t) for t in data_lines("official_titles.txt"))
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 
 
 @cache

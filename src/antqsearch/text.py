@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 # Zero-width and formatting characters that split words invisibly.
 # (str.replace, not str.translate: translate looks every character up, 100 times slower.)
@@ -227,3 +228,40 @@ def capital_runs(
         run = [word]
     if run:
         yield run
+
+
+def phrase_pattern(phrases: Iterable[str], fold_case: bool = True) -> str:
+    r"""A regular expression (no flags) for any of ``phrases``, words apart by any space,
+    the longest one where several match at one place: the phrases as a tree of words, so
+    that the engine tries one branch per word (a flat alternation tries every phrase at
+    every position of a text).
+
+    >>> phrase_pattern(["Phó Chủ tịch", "Chủ tịch", "Phó Chủ tịch nước", "Bí thư"])
+    '(?:bí\\s+thư|chủ\\s+tịch|phó\\s+chủ\\s+tịch(?:\\s+nước)?)'
+    >>> re.match(phrase_pattern(["Chủ tịch", "Chủ tịch nước"]), "chủ tịch  nước ta", re.I)[0]
+    'chủ tịch  nước'
+    """
+    tree: dict[str, Any] = {}
+    for phrase in phrases:
+        node = tree
+        for word in phrase.split():
+            node = node.setdefault(word.lower() if fold_case else word, {})
+        node[""] = {}
+    return f"(?:{'|'.join(_branches(tree))})"
+
+
+def _branches(node: dict[str, Any]) -> list[str]:
+    """The patterns of a node's words, each followed by what may follow it."""
+    options = []
+    for word, below in sorted(node.items()):
+        if not word:
+            continue
+        after = _branches(below)
+        rest = after[0] if len(after) == 1 else f"(?:{'|'.join(after)})"
+        if not after:
+            options.append(re.escape(word))
+        elif "" in below:
+            options.append(rf"{re.escape(word)}(?:\s+{rest})?")
+        else:
+            options.append(rf"{re.escape(word)}\s+{rest}")
+    return options
