@@ -68,7 +68,9 @@ class DateCount:
 
 @dataclass(frozen=True)
 class DateColumn:
-    """First and last day each document's date covers ('' when it has no date)."""
+    """First and last day each document's date covers, as numbers ``YYYYMMDD`` (0 when it
+    has no date: numbers, not strings, since a search compares them for every document
+    several times, once for each named range of the sidebar)."""
 
     first: np.ndarray
     last: np.ndarray
@@ -79,17 +81,23 @@ class DateColumn:
         years = source.column("year")
         size = source.doc_count_all()
         raw = [str(dates[d] or "") or (str(years[d]) if years[d] else "") for d in range(size)]
-        first = np.array([_pad(v, "-01-01") for v in raw], dtype="U10")
-        last = np.array([_pad(v, "-12-31") for v in raw], dtype="U10")
+        first = np.array([_day_number(_pad(v, "-01-01")) for v in raw], dtype=np.int32)
+        last = np.array([_day_number(_pad(v, "-12-31")) for v in raw], dtype=np.int32)
         return cls(first, last)
 
     def within(self, date_from: str | None, date_to: str | None) -> np.ndarray:
-        """Mask of the documents whose date overlaps [date_from, date_to]."""
-        mask: np.ndarray = self.first != ""
+        """Mask of the documents whose date overlaps [date_from, date_to] (``YYYY-MM-DD``).
+
+        >>> first, last = np.array([20240301, 20240101, 0]), np.array([20240301, 20241231, 0])
+        >>> column = DateColumn(first, last)
+        >>> column.within("2024-03-01", None).tolist(), column.within(None, "2024-02-01").tolist()
+        ([True, True, False], [False, True, False])
+        """
+        mask: np.ndarray = self.first > 0
         if date_from:
-            mask &= self.last >= date_from
+            mask &= self.last >= _day_number(date_from)
         if date_to:
-            mask &= self.first <= date_to
+            mask &= self.first <= _day_number(date_to)
         return mask
 
     def counts(self, docs: np.ndarray, today: dt.date) -> list[DateCount]:
@@ -100,6 +108,16 @@ class DateColumn:
             found.append(DateCount(key, label, start, end, int((docs & self.within(start, end))
                                                                .sum())))
         return found
+
+
+def _day_number(day: str) -> int:
+    """``2023-08-15`` → 20230815, ordered as the days are; 0 for no day.
+
+    >>> _day_number("2023-08-15"), _day_number("")
+    (20230815, 0)
+    """
+    digits = day.replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
 def _pad(value: str, tail: str) -> str:
