@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,23 @@ def test_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for path in source.glob("*.txt"):
             shutil.copy(path, folder / path.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def analysed_articles(test_corpus: Path) -> list[Any]:
+    """The test corpus's articles, each read and analysed as a build's worker does."""
+    from antqsearch.corpus import RawArticle, find_articles, read_article
+    from antqsearch.indexer import analyse
+    from antqsearch.record import AnalysedArticle
+
+    found = []
+    for path in find_articles(test_corpus):
+        raw = read_article(test_corpus, path, None)
+        if isinstance(raw, RawArticle):
+            doc = analyse(raw)
+            assert isinstance(doc, AnalysedArticle)
+            found.append(doc)
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ from whoosh import index as whoosh_index
 from antqsearch.backend.whoosh import writer as writer_module
 from antqsearch.backend.whoosh.segwriter import CountedWriter
 from antqsearch.backend.whoosh.writer import SegmentedWriter
-from antqsearch.corpus import RawArticle, find_articles, read_article
-from antqsearch.indexer import analyse, build_index
+from antqsearch.indexer import build_index
 from antqsearch.record import AnalysedArticle
 from antqsearch.search import SearchRequest, SearchService
 from antqsearch.store import current_generation
@@ -26,15 +25,9 @@ COUNT = 60
 
 
 @pytest.fixture(scope="module")
-def articles(test_corpus: Path) -> list[AnalysedArticle]:
+def articles(analysed_articles: list[AnalysedArticle]) -> list[AnalysedArticle]:
     """COUNT articles: the test corpus's, again and again under new ids."""
-    found = []
-    for path in find_articles(test_corpus):
-        raw = read_article(test_corpus, path, None)
-        if isinstance(raw, RawArticle):
-            doc = analyse(raw)
-            assert isinstance(doc, AnalysedArticle)
-            found.append(doc)
+    found = analysed_articles
     return [_renamed(found[i % len(found)], i) for i in range(COUNT)]
 
 

@@ -13,8 +13,6 @@ from whoosh.writing import SegmentWriter
 from antqsearch.backend.whoosh import segwriter
 from antqsearch.backend.whoosh.schema import build_schema, document_fields
 from antqsearch.backend.whoosh.segwriter import CountedWriter
-from antqsearch.corpus import RawArticle, find_articles, read_article
-from antqsearch.indexer import analyse
 from antqsearch.record import AnalysedArticle
 
 Writer = Callable[..., Any]
@@ -22,16 +20,9 @@ WRITERS: dict[str, Writer] = {"whoosh": SegmentWriter, "bulk": CountedWriter}
 
 
 @pytest.fixture(scope="module")
-def docs(test_corpus: Path) -> list[dict[str, Any]]:
-    found = []
-    for path in find_articles(test_corpus):
-        raw = read_article(test_corpus, path, None)
-        if isinstance(raw, RawArticle):
-            doc = analyse(raw)
-            assert isinstance(doc, AnalysedArticle)
-            found.append(document_fields(doc))
-    assert len(found) >= 8
-    return found
+def docs(analysed_articles: list[AnalysedArticle]) -> list[dict[str, Any]]:
+    assert len(analysed_articles) >= 8
+    return [document_fields(doc) for doc in analysed_articles]
 
 
 def _commit(folder: Path, writer: Writer, work: Callable[[Any], None], **commit: Any) -> None:
