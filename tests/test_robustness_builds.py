@@ -186,6 +186,26 @@ def test_sigkill_during_a_build_keeps_the_previous_index(big: tuple[Path, Path])
     assert survived >= 3  # the time points before analysis always kill a running build
 
 
+def test_ctrl_c_stops_a_build_with_one_clear_line(big: tuple[Path, Path]) -> None:
+    """Ctrl-C (SIGINT to the terminal's process group: the build and its workers) stops the
+    build: "Đã hủy!", no worker's traceback, the previous index kept and served."""
+    corpus, index = big
+    before = current_generation(index)
+    assert before is not None
+    documents = SearchService(index).stats()["documents"]
+    build = Build(corpus, index, "--full")
+    assert build.wait_for(0.0), build.lines
+    os.killpg(build.process.pid, signal.SIGINT)
+    code = build.finish()
+    output = "\n".join(build.lines) + build.stdout
+    assert code != 0, output
+    assert "Đã hủy!" in output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert current_generation(index) == before
+    assert not [p for p in index.glob("gen-*") if p.name > before.name]
+    assert_serves(index, documents)
+
+
 def test_a_second_build_exits_with_a_clear_message(big: tuple[Path, Path]) -> None:
     corpus, index = big
     before = current_generation(index)

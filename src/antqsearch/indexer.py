@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -238,7 +239,7 @@ def _analysed(corpus_dir: Path, articles: list[Pending],
     load_segmenter()  # the model and the gazetteer once, before the fork: workers share them
     extract_metadata(WARM_UP_TEXT)
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=ignore_interrupts) as pool:
         # Pool.imap alone sends every task at once and keeps every result the writer has
         # not taken yet: while it writes a segment the results of the whole corpus could
         # pile up in this process. A window at a time, at most AHEAD_WINDOWS ahead of it.
@@ -249,6 +250,12 @@ def _analysed(corpus_dir: Path, articles: list[Pending],
                 yield from ahead.popleft()
         while ahead:
             yield from ahead.popleft()
+
+
+def ignore_interrupts() -> None:
+    """In a worker or child process: Ctrl-C is the main process's to handle (it stops the
+    pool and removes the unfinished generation); the workers print no traceback of theirs."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _write(

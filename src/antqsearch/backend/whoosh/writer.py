@@ -108,6 +108,7 @@ class SegmentedWriter:
         gc.freeze()  # the child's garbage collector leaves the shared pages alone
         pid = os.fork()
         if pid == 0:  # the child: write the segment, send it, exit without clean-up
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent kills it
             os.close(read_end)
             code = 1
             try:
