@@ -82,10 +82,15 @@ class WhooshSource:
             return [_text(raw) for raw in self._reader.lexicon(field)]
 
     def document_frequencies(self, field: str) -> Iterator[tuple[str, int]]:
+        # Each segment's term table read in order, the counts added up: Whoosh's reader over
+        # several segments looks every term up again in every segment's hash table (2.6 M
+        # look-ups, 40 s of a server's start at 35,431 articles in 7 segments).
+        counts: dict[bytes | str, int] = {}
         with self._lock:
-            found = [(_text(term), info.doc_frequency())
-                     for term, info in self._reader.iter_field(field)]
-        return iter(found)
+            for leaf, _ in self._leaves:
+                for term, info in leaf.iter_field(field):
+                    counts[term] = counts.get(term, 0) + info.doc_frequency()
+        return iter([(_text(term), count) for term, count in sorted(counts.items())])
 
     def doc_frequency(self, field: str, term: str) -> int:
         with self._lock:
