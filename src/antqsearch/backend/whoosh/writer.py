@@ -63,7 +63,6 @@ class SegmentedWriter:
                       else whoosh_index.open_dir(str(generation)))
         self.flush_postings = flush_postings
         self.writer = CountedWriter(self.index, limitmb=64)
-        self.segments = 0
         self.background = (create and expected >= BACKGROUND_MIN_ARTICLES
                            and sys.platform == "linux")
         self.expected = expected
@@ -89,7 +88,6 @@ class SegmentedWriter:
         if not self.background:
             if postings >= self.flush_postings:
                 self.writer.commit(merge=False)
-                self.segments += 1
                 self.writer = CountedWriter(self.index, limitmb=64)
             return
         in_segment = self.writer.doc_count()
@@ -99,7 +97,6 @@ class SegmentedWriter:
             # A big segment's child is waited for at once: two of them at a time would
             # double the build's memory; a small one is written while the next is collected.
             self._write_in_child(wait=postings > self.flush_postings // 2)
-            self.segments += 1
 
     def _write_in_child(self, wait: bool) -> None:
         self._reap()
