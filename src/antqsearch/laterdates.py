@@ -63,6 +63,18 @@ def period_year(text: str, mentions: list[YearMention], latest: int,
     return None
 
 
+def _weekday_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(weekday, day, month, year or 0) of each date told with its weekday."""
+    return [(6 if m.group(2) else _WEEKDAYS[m.group(1).lower()], int(m.group(3)),
+             int(m.group(4)), int(m.group(5) or 0)) for m in _WEEKDAY_DATE_RE.finditer(text)]
+
+
+def _fitting(years: Iterable[int], weekday: int, day: int, month: int) -> set[int]:
+    """The years in which the day of the month falls on the weekday (0 = Monday)."""
+    return {y for y in years
+            if iso(y, month, day) and datetime.date(y, month, day).weekday() == weekday}
+
+
 def weekday_year(text: str, mentions: list[YearMention], latest: int,
                  today: datetime.date) -> int | None:
     """The latest year, when a weekday told with a date agrees with it: a full date whose
@@ -72,13 +84,10 @@ def weekday_year(text: str, mentions: list[YearMention], latest: int,
     named = {m.year for m in mentions if m.kind not in ("plan", "range", "edition")}
     agreeing: set[int] | None = None
     yearless: set[tuple[int, int]] = set()
-    for match in _WEEKDAY_DATE_RE.finditer(text):
-        weekday = 6 if match.group(2) else _WEEKDAYS[match.group(1).lower()]
-        day, month = int(match.group(3)), int(match.group(4))
-        years = {y for y in named
-                 if iso(y, month, day) and datetime.date(y, month, day).weekday() == weekday}
-        if match.group(5):
-            if int(match.group(5)) == latest and latest in years:
+    for weekday, day, month, told in _weekday_dates(text):
+        years = _fitting(named, weekday, day, month)
+        if told:
+            if told == latest and latest in years:
                 return latest
             continue
         yearless.add((day, month))
@@ -138,13 +147,10 @@ def weekday_window_year(text: str, mentions: list[YearMention], latest: int,
     if latest == 0:
         return None
     fitting: set[int] | None = None
-    for match in _WEEKDAY_DATE_RE.finditer(text):
-        if match.group(5):
+    for weekday, day, month, told in _weekday_dates(text):
+        if told:
             continue
-        weekday = 6 if match.group(2) else _WEEKDAYS[match.group(1).lower()]
-        day, month = int(match.group(3)), int(match.group(4))
-        years = {y for y in range(latest, today.year + 1)
-                 if iso(y, month, day) and datetime.date(y, month, day).weekday() == weekday}
+        years = _fitting(range(latest, today.year + 1), weekday, day, month)
         fitting = years if fitting is None else fitting & years
     return fitting.pop() if fitting and len(fitting) == 1 else None
 

@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 _YEAR_RE = re.compile(r"(?<![\d,x×])((?:1[89]|20|21)\d{2})(?![\d×x]|/[A-ZĐ])")
 _RANGE_AFTER_RE = re.compile(r"\s*[-–]\s*(?:19|20)?\d{2}(?!\d)")
@@ -69,12 +70,15 @@ class YearMention:
     start: int
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The clause a position is in, up to it (at most 80 characters back)."""
+    return re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
+
+
 def _kind(text: str, start: int, end: int) -> str:
     kind = _plain_kind(text, start, end)
-    if kind not in ("range", "plan", "past"):
-        clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
-        if _ONCE_RE.search(clause):
-            return "past"
+    if kind not in ("range", "plan", "past") and _ONCE_RE.search(_clause_before(text, start)):
+        return "past"
     return kind
 
 
@@ -95,8 +99,8 @@ def _plain_kind(text: str, start: int, end: int) -> str:
         return "past"
     for kind, pattern in _YEAR_KINDS:
         if pattern.search(before):
-            clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
-            if kind == "edition" and (_FUTURE_RE.search(clause) or _AHEAD_RE.search(clause)):
+            if kind == "edition" and (_in_future_clause(text, start)
+                                      or _AHEAD_RE.search(_clause_before(text, start))):
                 return "plan"  # an edition to come: "chuẩn bị cho vòng loại Asian Cup 2019"
             return kind
     return "bare"
@@ -117,8 +121,7 @@ def year_mentions(text: str) -> Iterator[YearMention]:
 
 
 def _in_future_clause(text: str, start: int) -> bool:
-    clause = re.split(r"[.;!?\n]", text[max(0, start - 80) : start])[-1]
-    return _FUTURE_RE.search(clause) is not None
+    return _FUTURE_RE.search(_clause_before(text, start)) is not None
 
 
 def told_mentions(text: str, today: datetime.date) -> list[YearMention]:
@@ -130,10 +133,17 @@ def told_mentions(text: str, today: datetime.date) -> list[YearMention]:
     >>> [(m.year, m.kind) for m in told_mentions(text, datetime.date(2026, 1, 1))]
     [(2021, 'named'), (2021, 'day'), (2022, 'plan')]
     """
+    return list(_told_mentions(text, today))
+
+
+@lru_cache(maxsize=4)
+def _told_mentions(text: str, today: datetime.date) -> tuple[YearMention, ...]:
+    """``told_mentions``, once per text: the opening date, the context year, the lead year
+    and the later rules of one article each ask for them."""
     kept = [m for m in year_mentions(text) if m.year <= today.year]
     future = {m.start for m in kept
               if m.kind not in ("plan", "range") and _in_future_clause(text, m.start)}
     now = max((m.year for m in kept if m.kind not in ("plan", "range") and m.start not in future),
               default=0)
-    return [dataclasses.replace(m, kind="plan") if m.start in future and m.year > now > 0 else m
-            for m in kept]
+    return tuple(dataclasses.replace(m, kind="plan") if m.start in future and m.year > now > 0
+                 else m for m in kept)
