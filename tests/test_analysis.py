@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -22,6 +25,18 @@ def test_field_counts() -> None:
     assert "ninh an" not in counts["pairs"]  # not across the comma
     assert "thi an" not in counts["pairs"]  # not across lines
     assert "an_ninh" in counts["words"] and "nguyễn_văn_thi" in counts["words"]
+
+
+def test_loading_the_segmenter_leaves_no_file_behind(tmp_path: Path) -> None:
+    # pyvi's model is unpickled into a temporary file; a process that ends by os._exit
+    # (the segment writer) or a signal (pool workers) never ran the finaliser removing it.
+    code = ("import os; from antqsearch.segment import load_segmenter, segment; "
+            "load_segmenter(); assert segment('an ninh Tổ quốc')[0].text == 'an ninh'; "
+            "os._exit(0)")
+    run = subprocess.run([sys.executable, "-c", code], env={**os.environ, "TMPDIR": str(tmp_path)},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_schema_pickle_round_trip() -> None:
