@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from antqsearch import snippets
 from antqsearch.snippets import Marks, _candidate_pattern, mark_html, match_spans, snippet_html
 from antqsearch.text import fold_diacritics, index_term, iter_syllables, joined
 
@@ -106,3 +107,33 @@ def test_candidates_are_the_syllables_with_those_initials(text: str, initials: s
     found = [m.span() for m in _candidate_pattern(frozenset(initials)).finditer(text)]
     assert found == [(s.start, s.end) for s in iter_syllables(text)
                      if fold_diacritics(s.text[0]).lower() in initials]
+
+
+def _window_score_every_span(text: str, spans: list, _starts: list[int], start: int,
+                             end: int) -> tuple[int, int]:
+    """Reference: the window's score, testing every span."""
+    inside = [s for s in spans if s.start >= start and s.end <= end]
+    distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
+    longest = max((len(s.terms) for s in inside), default=0)
+    prose = snippets.PROSE_BONUS if snippets.is_prose(text, *snippets._line(text, start)) else 0
+    return (len(distinct) * 4 + longest * 3 + len(inside) + prose, -start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["x" * 150, "dài " * 30, "."]), max_size=60).map(" ".join),
+       st.sets(st.sampled_from(["an", "ninh", "trật", "tự", "hòa", "đà"]), min_size=1),
+       st.integers(0, 40))
+def test_windows_score_as_when_every_span_is_tested(
+        text: str, terms: set[str], lead: int) -> None:
+    """The spans inside a window, found by bisection, are those a test of every span finds:
+    every window scores the same, so the snippet is the same."""
+    spans = match_spans(text, Marks(frozenset({("an", "ninh")}), frozenset(terms)))
+    starts = [s.start for s in spans]
+    for span in spans:
+        window = snippets._window(text, span.start)
+        assert (snippets._window_score(text, spans, starts, *window)
+                == _window_score_every_span(text, spans, starts, *window))
+    fast = snippet_html(text, spans, lead)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snippets, "_window_score", _window_score_every_span)
+        assert snippet_html(text, spans, lead) == fast

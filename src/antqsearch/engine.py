@@ -173,9 +173,11 @@ class Engine:
                 mask[ids] = True
                 tf[ids] += part.boost * tfs / self.norms(part.field)[ids]
         score = np.zeros(self.size, dtype=np.float32)
-        if mask.any():
-            idf = self.idf(int(mask.sum()))
-            score[mask] = query.boost * idf * tf[mask] * (self.k1 + 1) / (tf[mask] + self.k1)
+        matched = np.flatnonzero(mask)  # once: each boolean index scans the whole corpus
+        if len(matched):
+            idf = self.idf(len(matched))
+            tf = tf[matched]
+            score[matched] = query.boost * idf * tf * (self.k1 + 1) / (tf + self.k1)
         return Evaluation(mask, score)
 
     def evaluate(self, query: Node, idf: str | None = None) -> Evaluation:

@@ -8,6 +8,7 @@ characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -195,8 +196,15 @@ def _after_lead(text: str, lead: int) -> tuple[int, int]:
     return start, end
 
 
-def _window_score(text: str, spans: list[Span], start: int, end: int) -> tuple[int, int]:
-    inside = [s for s in spans if s.start >= start and s.end <= end]
+def _window_score(text: str, spans: list[Span], starts: list[int], start: int,
+                  end: int) -> tuple[int, int]:
+    """A window's score: distinct query words in it, its longest phrase, its marks, and
+    whether it is running text. ``starts``: the spans' starts (the spans are in order and
+    do not overlap, so those inside the window are a run of them)."""
+    first = last = bisect_left(starts, start)
+    while last < len(spans) and spans[last].end <= end:
+        last += 1
+    inside = spans[first:last]
     distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
     longest = max((len(s.terms) for s in inside), default=0)
     prose = PROSE_BONUS if is_prose(text, *_line(text, start)) else 0
@@ -226,7 +234,8 @@ def snippet_html(text: str, spans: list[Span], lead: int = 0) -> str:
         start, end = after_lead or _window(text, _opening(text))
     else:
         windows = [_window(text, s.start) for s in anchors[:200]]
-        start, end = max(windows, key=lambda w: _window_score(text, spans, *w))
+        starts = [s.start for s in spans]
+        start, end = max(windows, key=lambda w: _window_score(text, spans, starts, *w))
         if after_lead and start < lead:
             start, end = after_lead
     line_start, line_end = _line(text, start)
