@@ -30,12 +30,22 @@ def test_field_counts() -> None:
 def test_loading_the_segmenter_leaves_no_file_behind(tmp_path: Path) -> None:
     # pyvi's model is unpickled into a temporary file; a process that ends by os._exit
     # (the segment writer) or a signal (pool workers) never ran the finaliser removing it.
-    code = ("import os; from antqsearch.segment import load_segmenter, segment; "
-            "load_segmenter(); assert segment('an ninh Tổ quốc')[0].text == 'an ninh'; "
-            "os._exit(0)")
+    # Eight threads load it at once (a server's first requests): none may find the file
+    # already removed by another.
+    code = ("import os, threading; from antqsearch.segment import load_segmenter, segment\n"
+            "start = threading.Barrier(8); failed = []\n"
+            "def load():\n"
+            "    start.wait()\n"
+            "    try:\n"
+            "        load_segmenter(); assert segment('an ninh Tổ quốc')[0].text == 'an ninh'\n"
+            "    except Exception as exc:\n"
+            "        failed.append(exc)\n"
+            "threads = [threading.Thread(target=load) for _ in range(8)]\n"
+            "[t.start() for t in threads]; [t.join() for t in threads]\n"
+            "print(failed); os._exit(1 if failed else 0)")
     run = subprocess.run([sys.executable, "-c", code], env={**os.environ, "TMPDIR": str(tmp_path)},
                          capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, run.stdout + run.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import string
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -46,9 +47,19 @@ class Word:
         return "_".join(index_term(part) for part in _TOKEN_RE.findall(self.text))
 
 
+# One thread at a time loads the model: a second one must not open the model's temporary
+# file after the first has removed it.
+_LOADING = threading.Lock()
+
+
 @cache
 def _pyvi() -> Any:
     """The pyvi tokenizer class, imported (and its model loaded) on first use."""
+    with _LOADING:
+        return _load_pyvi()
+
+
+def _load_pyvi() -> Any:
     try:
         from pyvi import ViTokenizer
         model = ViTokenizer.ViTokenizer.model
