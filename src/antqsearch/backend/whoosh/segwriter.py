@@ -54,25 +54,28 @@ class _Postings:
         self.docs.extend([docnum] * len(counts))
         self.freqs.extend(counts.values())
 
-    def in_term_order(self) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
-        """Terms in byte order, each term's first posting, and the postings sorted by
-        term then document: (terms, starts, documents, frequencies)."""
+    def in_term_order(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The terms and their postings in Whoosh's order: (the terms in order of
+        appearance, their numbers in byte order, each one's first posting, and the postings
+        sorted by term then document: documents, frequencies). Every term has a posting,
+        so the n-th in byte order starts the n-th run of postings."""
         names = list(self.number)
         # Code point order is UTF-8 byte order, the order of Whoosh's term table.
-        by_rank = sorted(range(len(names)), key=names.__getitem__)
+        by_rank = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.uint32)
         rank = np.empty(len(names), dtype=np.uint32)
         rank[by_rank] = np.arange(len(names), dtype=np.uint32)
         docs = np.frombuffer(self.docs, dtype=np.uint32)
         term_ranks = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        del rank
         span = int(docs.max()) + 1
         order = np.argsort(term_ranks.astype(np.int64) * span + docs)
         term_ranks = term_ranks[order]
         starts = np.flatnonzero(np.diff(term_ranks)) + 1
         starts = np.concatenate((np.zeros(min(len(term_ranks), 1), dtype=starts.dtype), starts))
-        terms = [names[by_rank[r]].encode("utf-8") for r in term_ranks[starts].tolist()]
         del term_ranks
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
-        return terms, starts, docs[order], freqs
+        return names, by_rank, starts, docs[order], freqs
+
 
 class _Bucket:
     """One of the 256 buckets of Whoosh's term table: its (hash, position) entries in two
@@ -209,18 +212,22 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
         limit, compression = output.block_limit, output.compression
         tindex = fieldwriter._tindex  # Whoosh's term table (an OrderedHashWriter)
         single: dict[tuple[int, float], tuple[bytes, bytes]] = {}
-        terms, starts, docs, freqs = self.pool.counted[name].in_term_order()
+        names, by_rank, starts, docs, freqs = self.pool.counted[name].in_term_order()
         ends = np.append(starts[1:], len(docs))
         deltas = _block_deltas(docs, starts, ends, limit)
         doc_lengths = _field_lengths(lengths, name)[docs]
         packed = [pack_uint(n) for n in range(int(freqs.max()) + 1)]
-        first_of, end_of = starts.tolist(), ends.tolist()
         term = 0
-        while term < len(terms):
-            base, last = first_of[term], term
-            while last + 1 < len(terms) and end_of[last + 1] - base <= CHUNK_POSTINGS:
-                last += 1
-            chunk = slice(base, end_of[last])
+        while term < len(starts):
+            # The terms whose postings fit in a chunk (at least one term); their lists and
+            # names are made a chunk at a time (a field can have a million terms).
+            last = max(term, int(np.searchsorted(ends, starts[term] + CHUNK_POSTINGS,
+                                                 side="right")) - 1)
+            base = int(starts[term])
+            first_of = (starts[term : last + 1] - base).tolist()
+            end_of = (ends[term : last + 1] - base).tolist()
+            terms = [names[n].encode("utf-8") for n in by_rank[term : last + 1].tolist()]
+            chunk = slice(base, base + end_of[-1])
             lists = (docs[chunk].tolist(), deltas[chunk].tolist(),
                      freqs[chunk].astype(np.float64).tolist(),
                      b"".join([packed[n] for n in freqs[chunk].tolist()]),
@@ -228,9 +235,8 @@ class CountedWriter(SegmentWriter):  # type: ignore[misc]
             buffer = bytearray()
             offset = postfile.tell()
             rows = []
-            for k in range(term, last + 1):
+            for k, (first, stop) in enumerate(zip(first_of, end_of, strict=True)):
                 start = len(buffer)
-                first, stop = first_of[k] - base, end_of[k] - base
                 if stop - first == 1:  # most terms of real text: one posting, one block
                     # Its bytes depend on its document and frequency only: encoded once.
                     key = (lists[0][first], lists[2][first])
