@@ -64,7 +64,7 @@ class Units:
     province_names: tuple[str, ...]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def place_key(name: str) -> str:
     """The matching form of a place name: lower-case syllables, one tone convention.
 

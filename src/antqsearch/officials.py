@@ -37,7 +37,7 @@ def matching_form(text: str) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _retoned(word: str) -> str:
     toned = normalize_tone(word)
     return toned if len(toned) == len(word) else word

@@ -79,7 +79,7 @@ def load_segmenter() -> Any:
     return _pyvi()
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _token_features(token: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A token's lower case and its true features as itself, as the previous and the next
     token (pyvi's ``word2features``, in CRFsuite's ``name:value`` attribute form)."""

@@ -96,7 +96,7 @@ def _tone_position(base: str) -> int | None:
     return vowels[-2]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 13)
 def normalize_tone(syllable: str) -> str:
     """Place the tone mark by one convention, so that old and new spellings match.
 
@@ -113,7 +113,7 @@ def normalize_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", marked)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def index_term(syllable: str) -> str:
     """The matching form of a syllable: lower case, NFC, one tone convention.
 
