@@ -176,8 +176,9 @@ class Engine:
         matched = np.flatnonzero(mask)  # once: each boolean index scans the whole corpus
         if len(matched):
             idf = self.idf(len(matched))
-            tf = tf[matched]
-            score[matched] = query.boost * idf * tf * (self.k1 + 1) / (tf + self.k1)
+            weights = tf[matched]
+            score[matched] = (query.boost * idf * weights * (self.k1 + 1)
+                              / (weights + self.k1))
         return Evaluation(mask, score)
 
     def evaluate(self, query: Node, idf: str | None = None) -> Evaluation:

@@ -107,8 +107,8 @@ class _TermTable(OrderedHashWriter):  # type: ignore[misc]
     def _write_hashes(self) -> None:
         dbfile = self.dbfile
         for bucket in self.buckets:
-            self.directory.append((dbfile.tell(), 2 * len(bucket)))
             slots = 2 * len(bucket)
+            self.directory.append((dbfile.tell(), slots))
             if not slots:
                 continue
             hashes, positions = [0] * slots, [0] * slots
