@@ -226,6 +226,31 @@ def test_a_loosened_query_never_matches_most_of_the_corpus() -> None:
     assert loosened(engine, units, replace(Weights(), relax_share=0.0)).sum() > 5_000
 
 
+def test_a_deleted_article_with_every_word_does_not_hide_the_live_ones() -> None:
+    """A source may keep a deleted article's postings (the backend contract): after an
+    update, the old copy of an article may be the only one with every word of a query.
+    The loosening then keeps the live articles with the most of it, not nothing."""
+    import numpy as np
+
+    from antqsearch.backend.memory import MemorySource
+    from antqsearch.engine import Engine
+    from antqsearch.plan import Term
+    from antqsearch.querybuild import Weights
+    from antqsearch.ranking import loosened
+    from antqsearch.record import AnalysedArticle, ArticleRecord
+
+    def article(doc_id: str, words: str) -> AnalysedArticle:
+        return AnalysedArticle(ArticleRecord(doc_id, "", words),
+                               {"text": dict.fromkeys(words.split(), 1)})
+
+    source = MemorySource([article("old", "nguyễn văn thi"), article("a", "văn thi"),
+                           article("b", "văn"), article("c", "khác")], [False, True, True, True])
+    engine = Engine(source, k1=1.2, b=0.75, idf="bm25")
+    units = [engine.evaluate(Term("text", word)) for word in ("nguyễn", "văn", "thi")]
+    found = loosened(engine, units, Weights())
+    assert list(np.flatnonzero(found)) == [1]
+
+
 @pytest.mark.parametrize("query", ["an ninh", "", "cong an", '"ngày hội"'])
 def test_to_json_is_the_dataclass_as_a_dict(service: SearchService, query: str) -> None:
     """The API's object, built field by field, is ``asdict`` of the page with the design's

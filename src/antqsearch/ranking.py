@@ -78,6 +78,7 @@ def loosened(engine: Engine, units: list[Evaluation], weights: Weights) -> np.nd
         anything: np.ndarray = np.logical_or.reduce([e.mask for e in units])
         return anything
     covered, total = coverage(engine, units)
+    covered = np.where(engine.live, covered, 0)  # postings may include deleted articles
     threshold = min(weights.relax_share * total, float(covered.max()))
     return (covered >= threshold - 1e-9) & (covered > 0)
 
