@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antqsearch import snippets
-from antqsearch.snippets import Marks, _candidate_pattern, mark_html, match_spans, snippet_html
+from antqsearch.snippets import Marks, mark_html, match_spans, snippet_html
 from antqsearch.text import fold_diacritics, index_term, iter_syllables, joined
 
 WORDS = ["an", "ninh", "An", "Ninh", "trật", "tự", "Trật", "TỰ", "hoà", "hòa", "Hóa", "đà",
@@ -89,24 +89,34 @@ def test_snippets_stay_in_one_paragraph() -> None:
     assert byline == "Bài và ảnh: Văn <mark>Thi</mark>"  # the only match: shown alone
 
 
-@pytest.mark.parametrize("initials", [{"a"}, {"d", "n", "t"}, {"1", "o"}, {"z"}, set()])
-def test_candidates_start_with_a_letter_folding_to_an_initial(initials: set[str]) -> None:
-    """The table of letters by initial, made once, gives the characters that folding each
-    character gives."""
-    pattern = _candidate_pattern(frozenset(initials))
-    chars = [chr(c) for c in range(0x30, 0x2000) if chr(c).isalnum()]
-    assert [c for c in chars if pattern.fullmatch(c)] == [
-        c for c in chars if fold_diacritics(c).lower() in initials]
+TRICKY = list("anđĐÀáhN1_ -\n,.ẠăØ\u0301İ\u212aÅ中\x00") + ["\U0001d400", "\ud800"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("anđĐÀáhN1_ -\n,.ẠăØ\u0301")), max_size=60),
-       st.sets(st.sampled_from(["a", "n", "d", "1", "o", "h"])))
-def test_candidates_are_the_syllables_with_those_initials(text: str, initials: set[str]) -> None:
-    """Whole syllables only (as iter_syllables finds them), never a syllable's inside."""
-    found = [m.span() for m in _candidate_pattern(frozenset(initials)).finditer(text)]
-    assert found == [(s.start, s.end) for s in iter_syllables(text)
-                     if fold_diacritics(s.text[0]).lower() in initials]
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TRICKY), max_size=60),
+       st.sets(st.sampled_from(["a", "an", "n", "d", "1", "o", "h", "đa", "à", "ø", "ı"])),
+       st.booleans())
+def test_candidates_are_the_syllables_keyed_as_wanted(
+        text: str, wanted: set[str], folded: bool) -> None:
+    """Whole syllables only (as iter_syllables finds them, never a syllable's inside), each
+    whose key is wanted: what keying every syllable finds."""
+    keys = {fold_diacritics(index_term(w)) if folded else index_term(w) for w in wanted}
+    marks = Marks(singles=frozenset(keys), folded=folded)
+    expected = [(s.start, s.end, key) for s in iter_syllables(text)
+                if (key := marks.key(s.text)) in keys]
+    assert snippets._candidates(text, marks) == expected
+
+
+def test_folding_a_letter_alone_folds_it_in_any_syllable() -> None:
+    """What the fold table rests on: a letter's matching form folded is its lower case
+    folded (so a syllable folds one letter at a time), and no letter past the Basic
+    Multilingual Plane folds to ASCII."""
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isalnum():
+            key = fold_diacritics(index_term(char))
+            assert key == fold_diacritics(char.lower()), hex(code)
+            assert not key.isascii() or (code < 0x10000 and len(key) == 1), hex(code)
 
 
 def _window_score_every_span(text: str, spans: list, _starts: list[int], start: int,

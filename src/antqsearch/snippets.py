@@ -1,20 +1,21 @@
 """Marking query words in the original text, and choosing the best passages.
 
-The syllables of a stored text are found again with the same regular expression that the
+The syllables of a stored text are found again as the index found them
 index used (:func:`antqsearch.text.iter_syllables`), so the marks fall on the original
 characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from html import escape
 
-from .text import fold_diacritics, index_term, joined
+import numpy as np
+
+from .text import fold_diacritics, index_term, iter_syllables, joined
 
 SNIPPET_CHARS = 260
 CONTEXT_BEFORE = 70
@@ -45,9 +46,11 @@ class Marks:
         return frozenset(self.singles) | {k for phrase in self.phrases for k in phrase}
 
     @cached_property
-    def initials(self) -> frozenset[str]:
-        """First letters (folded, lower case) of every marked syllable: a cheap pre-filter."""
-        return frozenset(_initial(k[0]) for k in self.terms if k)
+    def skeletons(self) -> frozenset[str] | None:
+        """The marked syllables folded (what :func:`_folded` gives for them), or None when
+        one is not plain ASCII letters and digits (then every syllable is keyed)."""
+        folded = frozenset(fold_diacritics(k) for k in self.terms)
+        return folded if all(k.isascii() and k.isalnum() for k in folded) else None
 
 
 @lru_cache(maxsize=65536)
@@ -57,32 +60,55 @@ def _match_key(syllable: str, folded: bool) -> str:
     return fold_diacritics(term) if folded else term
 
 
-def _initial(char: str) -> str:
-    return fold_diacritics(char).lower()
+# Characters past the Basic Multilingual Plane fold to nothing ASCII; they share one slot.
+_TABLE_SIZE = 0x10000
 
 
 @cache
-def _letters_by_initial() -> Mapping[str, str]:
-    """Every letter and digit a syllable can start with, escaped for a character class,
-    by the initial it folds to (computed once: 8,000 characters folded took 20 ms, for
-    every new query)."""
-    groups: dict[str, list[str]] = {}
-    for char in map(chr, range(0x30, 0x2000)):
+def _fold_table() -> np.ndarray:
+    """Code point → the ASCII letter or digit it folds to in lower case; 1 for any other
+    letter or digit, 0 for the rest (not part of a syllable). Over the Basic Multilingual
+    Plane; made once (50 ms)."""
+    table = np.zeros(_TABLE_SIZE + 1, dtype=np.uint8)
+    table[_TABLE_SIZE] = 1  # past it: no character folds to ASCII (tests/test_snippets.py)
+    for code in range(_TABLE_SIZE):
+        char = chr(code)
         if char.isalnum():
-            groups.setdefault(_initial(char), []).append(re.escape(char))
-    return {initial: "".join(chars) for initial, chars in groups.items()}
+            folded = fold_diacritics(char.lower())
+            table[code] = ord(folded) if len(folded) == 1 and folded.isascii() else 1
+    return table
 
 
-@lru_cache(maxsize=256)
-def _candidate_pattern(initials: frozenset[str]) -> re.Pattern[str]:
-    """Syllables (as text.iter_syllables finds them) whose first letter folds to an initial.
+def _folded(text: str) -> str:
+    """The text folded and in lower case between two NULs, one character for each of the
+    text's: a syllable's characters are what :func:`fold_diacritics` gives for its matching
+    form; NUL stands for what is not part of a syllable. (``str.translate`` took five
+    times as long.)"""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return f"\0{_fold_table()[np.minimum(codes, _TABLE_SIZE)].tobytes().decode('ascii')}\0"
 
-    The letter comes first and the look-behind (no letter before it) second: a pattern that
-    starts with a character set lets the regular expression engine skip ahead to the next
-    such letter (a third to a half less time over a news article's body)."""
-    letters = _letters_by_initial()
-    wanted = "".join(letters.get(initial, "") for initial in sorted(initials))
-    return re.compile(f"[{wanted}](?<![^\\W_]{{2}})[^\\W_]*" if wanted else "(?!x)x")
+
+def _candidates(text: str, marks: Marks) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the syllables whose key is a marked syllable's, in text order.
+
+    Each marked syllable's folded form is looked for, standing alone, in the folded text;
+    what is found is keyed as the index keys it (when the marks are folded, the folded
+    form is the key). Without folded forms, every syllable is keyed."""
+    wanted, folded = marks.terms, marks.folded
+    if marks.skeletons is None:
+        return [(s.start, s.end, key) for s in iter_syllables(text)
+                if (key := _match_key(s.text, folded)) in wanted]
+    flat, found = _folded(text), []
+    for skeleton in marks.skeletons:
+        alone, size = f"\0{skeleton}\0", len(skeleton)
+        at = flat.find(alone)
+        while at >= 0:  # ``at`` in the text: the NUL before it is the one added at the start
+            key = skeleton if folded else _match_key(text[at : at + size], False)
+            if key in wanted:
+                found.append((at, at + size, key))
+            at = flat.find(alone, at + size + 1)
+    found.sort()
+    return found
 
 
 @dataclass(frozen=True)
@@ -94,13 +120,12 @@ class Span:
     terms: frozenset[str]
 
 
-def _adjacent(text: str, syllables: list[re.Match[str]], i: int, length: int) -> bool:
-    return all(joined(text[syllables[j].end() : syllables[j + 1].start()])
-               for j in range(i, i + length - 1))
+def _adjacent(text: str, found: list[tuple[int, int, str]], i: int, length: int) -> bool:
+    return all(joined(text[found[j][1] : found[j + 1][0]]) for j in range(i, i + length - 1))
 
 
-def _marked(text: str, syllables: list[re.Match[str]], keys: list[str],
-            marks: Marks) -> list[bool]:
+def _marked(text: str, found: list[tuple[int, int, str]], marks: Marks) -> list[bool]:
+    keys = [key for _, _, key in found]
     marked = [k in marks.singles for k in keys]
     if not marks.phrases:
         return marked
@@ -110,7 +135,7 @@ def _marked(text: str, syllables: list[re.Match[str]], keys: list[str],
     for phrase in marks.phrases:
         for i in positions.get(phrase[0], ()):
             n = len(phrase)
-            if tuple(keys[i : i + n]) == phrase and _adjacent(text, syllables, i, n):
+            if tuple(keys[i : i + n]) == phrase and _adjacent(text, found, i, n):
                 marked[i : i + n] = [True] * n
     return marked
 
@@ -119,22 +144,14 @@ def match_spans(text: str, marks: Marks) -> list[Span]:
     """Spans of the text to mark; marked neighbours separated by spaces merge."""
     if not marks:
         return []
-    folded, wanted = marks.folded, marks.terms
-    # Only the candidates that are query words (match objects: no Syllable per candidate).
-    # A phrase still needs its words side by side: a word left out between two candidates
-    # leaves letters in their gap, which is then not ``joined``.
-    syllables, keys = [], []
-    for match in _candidate_pattern(marks.initials).finditer(text):
-        key = _match_key(match.group(), folded)
-        if key in wanted:
-            syllables.append(match)
-            keys.append(key)
+    # Only the syllables that are query words. A phrase still needs its words side by
+    # side: a word left out between two of them leaves letters in their gap, which is
+    # then not ``joined``.
+    found = _candidates(text, marks)
     spans: list[Span] = []
-    flags = _marked(text, syllables, keys, marks)
-    for syllable, key, marked in zip(syllables, keys, flags, strict=True):
+    for (start, end, key), marked in zip(found, _marked(text, found, marks), strict=True):
         if not marked:
             continue
-        start, end = syllable.span()
         last = spans[-1] if spans else None
         if last and text[last.end : start].isspace():
             spans[-1] = Span(last.start, end, last.terms | {key})
