@@ -204,8 +204,8 @@ def open_generation(index_dir: Path, weights: Weights,
         source.close()
         lease.release()
         raise
-    # The segment files stay open while the generation is in use (no mmap, see store.py):
-    # closed when the last request holding it lets it go; then the lease is released and
+    # The segment files stay mapped while the generation is in use (backend/whoosh/mapped.py):
+    # released when the last request holding it lets it go; then the lease is released and
     # the generation removed if a newer one replaced it and no other process reads it.
     weakref.finalize(generation, _release, source, lease, index_dir)
     return generation
@@ -218,7 +218,7 @@ def _release(source: PostingsSource, lease: ReaderLease, index_dir: Path) -> Non
 
 def read_through(generation: Path) -> None:
     """Read a generation's files once, so that the first queries find them in the page
-    cache (the index is read with plain reads, not mmap)."""
+    cache (a mapped page not in it is read from disk when first touched)."""
     for path in generation.iterdir():
         try:
             with open(path, "rb", buffering=0) as handle:

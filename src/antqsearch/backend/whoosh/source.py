@@ -1,8 +1,8 @@
 """One Whoosh index generation as a :class:`~antqsearch.backend.PostingsSource`.
 
-A generation is opened without mmap (Whoosh would copy each mapped file into a BytesIO:
-the whole postings in every worker's memory) and read through one searcher, shared by
-every thread: Whoosh readers seek shared files, so every read holds one lock.
+A generation is read through memory maps (:mod:`.mapped`: Whoosh's own mmap support would
+copy each mapped file into a BytesIO) and through one searcher, shared by every thread:
+Whoosh's readers keep a position in shared files, so every read holds one lock.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
 from .codec import leaf_lengths, leaf_postings, table_of_contents
+from .mapped import MappedStorage
 from .schema import COLUMNS, decode_column, decode_record
 
 
@@ -55,10 +55,13 @@ class WhooshSource:
         tfs: list[np.ndarray] = []
         with self._lock:
             for leaf, offset in self._leaves:
-                if (field, term) in leaf:
-                    more_ids, more_tfs = leaf_postings(leaf.postings(field, term), offset)
-                    ids += more_ids
-                    tfs += more_tfs
+                try:  # one look-up in the segment's term table, not two (``in``, then this)
+                    matcher = leaf.postings(field, term)
+                except TermNotFound:
+                    continue
+                more_ids, more_tfs = leaf_postings(matcher, offset)
+                ids += more_ids
+                tfs += more_tfs
         return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
                 np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
 
@@ -132,9 +135,7 @@ def _text(raw: bytes | str) -> str:
 def open_generation(generation: Path) -> Any:
     """Open one generation folder as a Whoosh index; IndexNotReady with a clear reason."""
     try:
-        # Without mmap: Whoosh would copy each mapped file of a segment into a BytesIO
-        # (its BufferFile), the whole postings and terms in every worker's memory.
-        index = FileStorage(str(generation), supports_mmap=False).open_index()
+        index = MappedStorage(str(generation)).open_index()
         _check_segments(index)
         return index
     except Exception as exc:  # whoosh raises many kinds for a damaged folder
