@@ -101,10 +101,13 @@ def test_folded_fields_equal_a_real_folded_field() -> None:
     source.close()
 
 
-def test_postings_over_many_blocks_and_segments(tmp_path: Path) -> None:
-    """Posting lists longer than a block, in two segments, one with deletions."""
+@pytest.mark.parametrize("mapped", [False, True])
+def test_postings_over_many_blocks_and_segments(tmp_path: Path, mapped: bool) -> None:
+    """Posting lists longer than a block, in two segments, one with deletions; read through
+    Whoosh's files or through memory maps (the blocks then read straight from the map)."""
     from whoosh import index as whoosh_index
 
+    from antqsearch.backend.whoosh.mapped import MappedStorage
     from antqsearch.backend.whoosh.schema import build_schema
     from antqsearch.backend.whoosh.segwriter import CountedWriter
 
@@ -118,7 +121,7 @@ def test_postings_over_many_blocks_and_segments(tmp_path: Path) -> None:
     writer = CountedWriter(index)
     writer.delete_by_term("id", "5")
     writer.commit(merge=False)
-    source = WhooshSource(index)
+    source = WhooshSource(MappedStorage(str(tmp_path)).open_index() if mapped else index)
     with index.searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) == 2

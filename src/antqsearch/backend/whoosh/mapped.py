@@ -44,9 +44,10 @@ class _MemoryReader:
 
     def read(self, size: int | None = -1) -> bytes:
         start = self._position
-        end = len(self._buffer) if size is None or size < 0 else start + size
-        self._position = min(end, len(self._buffer))
-        return bytes(self._buffer[start:end])
+        data = bytes(self._buffer[start:] if size is None or size < 0
+                     else self._buffer[start : start + size])
+        self._position = start + len(data)
+        return data
 
     def peek(self, size: int = 0) -> bytes:
         return bytes(self._buffer[self._position : self._position + PEEK_BYTES])
