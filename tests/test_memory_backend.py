@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from antqsearch.backend.memory import MemorySource, approximate_length
 from antqsearch.datefilter import DateColumn
@@ -96,3 +98,24 @@ def test_records_and_lengths(source: MemorySource) -> None:
     assert list(source.column("year")) == [2023, 2022, 2024, None]
     assert list(source.field_lengths("text")) == [approximate_length(n) for n in (5, 5, 3, 4)]
     assert source.field_length_total("text") == 17.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=3), min_size=1, max_size=40),
+       st.data(), st.integers(1, 6), st.sets(st.sampled_from("abcdefgh"), max_size=2))
+def test_counting_only_the_listed_values_lists_the_same(rows: list[list[str]], data: st.DataObject,
+                                                         limit: int, chosen: set[str]) -> None:
+    """A page lists the first ``limit`` values by count and the chosen ones: counting only
+    those (every value tied with the last, and the chosen) lists the same, with the same
+    counts."""
+    from antqsearch.facets import FACET, FacetColumn
+
+    column = FacetColumn.from_rows([tuple(dict.fromkeys(r)) for r in rows])
+    mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))))
+    full, limited = column.count(mask), column.count(mask, limit, chosen)
+    for counts in (full, limited):
+        for value in chosen:
+            counts.setdefault(value, 0)
+    listed = FACET["official"].listed(full, chosen, limit)
+    assert FACET["official"].listed(limited, chosen, limit) == listed
+    assert [limited[v] for v in listed] == [full[v] for v in listed]

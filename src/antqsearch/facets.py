@@ -136,10 +136,18 @@ class FacetColumn:
         mask[self.docs[np.isin(self.codes, codes)]] = True
         return mask
 
-    def count(self, mask: np.ndarray) -> Counter[str]:
-        """How many documents of the mask have each value."""
+    def count(self, mask: np.ndarray, limit: int | None = None,
+              keep: Set[str] = frozenset()) -> Counter[str]:
+        """How many documents of the mask have each value; with a ``limit``, only the
+        values that can make the first ``limit`` by count (every value tied with the last
+        one) and those in ``keep`` (a facet of officials has thousands of values)."""
         counts = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
-        return Counter({self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)})
+        found = np.flatnonzero(counts)
+        if limit is not None and 0 < limit < len(found):
+            floor = np.partition(counts[found], len(found) - limit)[len(found) - limit]
+            kept = [i for i, v in enumerate(self.values) if v in keep and counts[i]]
+            found = np.union1d(found[counts[found] >= floor], np.asarray(kept, dtype=np.int64))
+        return Counter({self.values[i]: int(counts[i]) for i in found})
 
 
 @dataclass(frozen=True)
@@ -161,9 +169,10 @@ class FacetColumns:
         return cls(columns, size)
 
     def apply(
-        self, docs: np.ndarray, selection: Selection
+        self, docs: np.ndarray, selection: Selection, limit: int | None = None
     ) -> tuple[np.ndarray, dict[str, Counter[str]]]:
-        """The documents that pass every selection, and the counts of each facet."""
+        """The documents that pass every selection, and the counts of each facet (with a
+        ``limit``: of the values a page lists, see :meth:`FacetColumn.count`)."""
         chosen = {f: self.columns[f].having(v, self.size) for f, v in selection.items() if v}
         result = docs.copy()
         for mask in chosen.values():
@@ -174,5 +183,5 @@ class FacetColumns:
             for other, mask in chosen.items():
                 if other != facet:
                     pool &= mask
-            counts[facet] = self.columns[facet].count(pool)
+            counts[facet] = self.columns[facet].count(pool, limit, selection.get(facet, set()))
         return result, counts

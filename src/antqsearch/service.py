@@ -133,7 +133,7 @@ class SearchService:
         dated = matched.mask
         if request.date_from or request.date_to:
             dated = dated & gen.dates.within(request.date_from, request.date_to)
-        filtered, counts = gen.facets.apply(dated, selection)
+        filtered, counts = gen.facets.apply(dated, selection, LISTED_FACET_VALUES)
         undated = filtered if dated is matched.mask else gen.facets.apply(matched.mask,
                                                                           selection)[0]
         hits = self._ranked(gen, built, matched, filtered, request,
