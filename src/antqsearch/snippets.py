@@ -221,11 +221,14 @@ def _window_score(text: str, spans: list[Span], starts: list[int], start: int,
     first = last = bisect_left(starts, start)
     while last < len(spans) and spans[last].end <= end:
         last += 1
-    inside = spans[first:last]
-    distinct = frozenset().union(*(s.terms for s in inside)) if inside else frozenset()
-    longest = max((len(s.terms) for s in inside), default=0)
+    if last - first == 1:  # the commonest case: one span, no set to make
+        distinct = longest = len(spans[first].terms)
+    else:
+        inside = spans[first:last]
+        distinct = len(frozenset().union(*(s.terms for s in inside))) if inside else 0
+        longest = max((len(s.terms) for s in inside), default=0)
     prose = PROSE_BONUS if is_prose(text, *_line(text, start)) else 0
-    return (len(distinct) * 4 + longest * 3 + len(inside) + prose, -start)
+    return (distinct * 4 + longest * 3 + last - first + prose, -start)
 
 
 def _opening(text: str) -> int:
