@@ -208,6 +208,20 @@ class Tantivy:
 # ----------------------------------------------------------------------------- HTTP
 
 
+def time_with_peers(index: Path, query_list: Sequence[bench_queries.Query],
+                    peers: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Our search service and the peers over the same queries, interleaved
+    (:func:`speed.time_interleaved`); the service's memory is let go on return."""
+    rss_before = speed.process_memory(os.getpid())[0]
+    service = SearchService(index)
+    timed: dict[str, Any] = speed.time_interleaved(
+        {"ours": lambda q: service.search(speed._request(q)).total, **peers}, query_list,
+        repeat)
+    timed["ours"]["service_rss_mb"] = round(
+        (speed.process_memory(os.getpid())[0] - rss_before) / MB, 1)
+    return timed
+
+
 def serve(index: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
     command = [speed._cli(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--index", str(index), "--workers", str(workers)]
@@ -349,14 +363,16 @@ def table(r: dict[str, Any]) -> str:
         _f(b["changed"]["wall_s"], 2))
     row("index folder after the rebuilds (MB; generations)",
         f"{_f(b['after_mb'])}; {b['generations']}")
-    row(f"**Queries** ({q['queries']}, warm, median of {q['repeat']}, ms)", "**antqsearch**",
+    row(f"**Queries** ({q['queries']}, warm, median of {q['repeat']}, each query through "
+        "the three in turn, ms)", "**antqsearch**",
         "**FTS5 / tantivy-py**", "**ratio to tantivy**")
     for key in ("p50_ms", "p95_ms", "p99_ms"):
         row(key.split("_")[0], _f(q[key]), f"{_f(f[key], 2)} / {_f(t.get(key), 2)}",
             _x(q[key], t.get(key)))
     row("first query in a new process (ms)", _f(q["cold_first_ms"]),
         f"{_f(f['cold_first_ms'], 2)} / {_f(t.get('cold_first_ms'), 2)}")
-    row("**HTTP** (600 requests, 8 clients)", "**1 process (waitress)**",
+    row(f"**HTTP** ({h1.get('requests', 0):,} requests, {h1.get('concurrency', 0)} "
+        "clients)", "**1 process (waitress)**",
         f"**{hn.get('workers', '—')} workers (gunicorn)**", "**ratio**")
     row("ready after start (s; /healthz 200)", _f(h1.get("ready_s"), 2),
         _f(hn.get("ready_s"), 2))
@@ -535,22 +551,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         docs = [(x.id, *(x.text.split("\n", 1) + [""])[:2]) for x in all_raws]
         query_list = make_queries(all_raws, args.queries, args.seed)
         del all_raws
-        step(f"{len(query_list)} queries: antqsearch")
-        r["queries"] = speed.ours(index, query_list, args.repeat)
-        step("SQLite FTS5")
+        step("SQLite FTS5 and tantivy-py: builds")
         fts = Fts5(workdir / "fts5.db")
-        r["fts5"] = {"build_s": fts.build_from(docs), "db_mb": round(
-            fts.path.stat().st_size / MB, 1), **speed.time_queries(fts.search, query_list,
-                                                                   args.repeat)}
-        fts.close()
-        step("tantivy-py")
+        r["fts5"] = {"build_s": fts.build_from(docs),
+                     "db_mb": round(fts.path.stat().st_size / MB, 1)}
+        runs = {"fts5": fts.search}
         try:
             tv = Tantivy(workdir / "tantivy")
-            r["tantivy"] = {"build_s": tv.build(docs), "index_mb": folder_mb(tv.path),
-                            **speed.time_queries(tv.search, query_list, args.repeat)}
+            r["tantivy"] = {"build_s": tv.build(docs), "index_mb": folder_mb(tv.path)}
+            runs["tantivy"] = tv.search
         except ImportError:
             r["tantivy"] = None
             step("tantivy-py is not installed (make install installs it): no tantivy column")
+        step(f"{len(query_list)} queries through each, interleaved")
+        timed = time_with_peers(index, query_list, runs, args.repeat)
+        r["queries"] = timed["ours"]
+        r["fts5"].update(timed["fts5"])
+        if r["tantivy"] is not None:
+            r["tantivy"].update(timed["tantivy"])
+        fts.close()
         del docs
 
         paths = speed.http_paths(query_list)
