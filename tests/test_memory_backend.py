@@ -119,3 +119,17 @@ def test_counting_only_the_listed_values_lists_the_same(rows: list[list[str]], d
     listed = FACET["official"].listed(full, chosen, limit)
     assert FACET["official"].listed(limited, chosen, limit) == listed
     assert [limited[v] for v in listed] == [full[v] for v in listed]
+
+
+@pytest.mark.parametrize(("budget", "least", "cached"), [
+    (0, 1, set()), (3, 1, {"an"}), (4, 1, {"an", "ninh"}),
+    (9, 1, {"an", "ninh", "camera", "hoa", "hòa", "hóa", "trật"}),
+    (9, 2, {"an", "ninh"})])
+def test_preload_reads_the_most_frequent_terms_within_the_budget(
+        source: MemorySource, budget: int, least: int, cached: set[str]) -> None:
+    """Most frequent first (ties in term order), until the next does not fit the budget;
+    none of fewer than ``least`` articles."""
+    engine = Engine(source, k1=1.2, b=0.75)
+    read = engine.preload(("text",), budget, least)
+    assert {term for _, term, _ in engine._cache} == cached
+    assert read == sum(len(engine.postings("text", t)[0]) for t in cached)

@@ -99,12 +99,14 @@ class SearchService:
         return Health(gen.doc_count, gen.built_at)
 
     def warm_up(self) -> str | None:
-        """Open the index, load pyvi and run every kind of request once, so that the first
+        """Open the index, load pyvi, read the most frequent words' postings
+        (:meth:`Engine.preload`) and run every kind of request once, so that the first
         reader does not wait; the id of an article (for warming its page), if any."""
         return self._warm(self.generation())
 
     def _warm(self, gen: Generation) -> str | None:
         read_through(gen.path)
+        gen.engine.preload()
         first = None
         for request in WARM_UP_REQUESTS:
             page = self._search(gen, request)

@@ -33,6 +33,8 @@ from whoosh.system import _INT_SIZE, IS_LITTLE, unpack_int
 # What the reader's ``peek`` gives at most: the unpickler asks for 128 KB ahead of every
 # pickle, and a block's info tuple is about 30 bytes.
 PEEK_BYTES = 256
+# How much of a line ``readline`` looks at a time.
+LINE_CHUNK = 4096
 
 
 class _MemoryReader:
@@ -53,10 +55,16 @@ class _MemoryReader:
         return bytes(self._buffer[self._position : self._position + PEEK_BYTES])
 
     def readline(self, size: int | None = -1) -> bytes:
-        found = bytes(self._buffer[self._position :]).find(b"\n")
-        end = len(self._buffer) if found < 0 else self._position + found + 1
+        end = len(self._buffer)
         if size is not None and size >= 0:
             end = min(end, self._position + size)
+        position = self._position
+        while position < end:  # a chunk at a time: a mapped file may be hundreds of MB
+            chunk = bytes(self._buffer[position : min(position + LINE_CHUNK, end)])
+            found = chunk.find(b"\n")
+            if found >= 0:
+                return self.read(position + found + 1 - self._position)
+            position += len(chunk)
         return self.read(end - self._position)
 
     def seek(self, position: int, whence: int = os.SEEK_SET) -> int:
