@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,25 @@ def test_a_mapped_file_slices_without_copying(tmp_path: Path) -> None:
     assert part.read_pickle() == (1, 2.5, None) and part.read() == b"after"
     assert storage.open_file("empty").get(0, 10) == b""
     assert os.path.getsize(path) == 104
+
+
+def test_a_file_that_cannot_be_mapped_is_read_as_whoosh_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system without mmap: the search still works, through Whoosh's own reads."""
+    from antqsearch.indexer import build_index
+    from antqsearch.search import SearchRequest, SearchService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Ngày hội an ninh ở Thanh Hóa\n\nCông an xã ra quân.\n",
+                                  encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(19, "No such device")
+
+    monkeypatch.setattr(mapped_module.mmap, "mmap", refuse)
+    service = SearchService(tmp_path / "index")
+    assert [h.id for h in service.search(SearchRequest("công an")).hits] == ["a"]
+    assert not isinstance(service.generation().source._leaves[0][0]._terms._postfile,
+                          MappedFile)

@@ -104,17 +104,20 @@ class MappedFile(StructFile):  # type: ignore[misc]
 
 
 class MappedStorage(FileStorage):  # type: ignore[misc]
-    """A folder of index files, read through memory maps."""
+    """A folder of index files, read through memory maps (where a file cannot be mapped,
+    on a file system without mmap say, it is read as Whoosh reads it: slower, not wrong)."""
 
     def __init__(self, path: str) -> None:
         super().__init__(path, readonly=True, supports_mmap=False)
 
-    def open_file(self, name: str, **kwargs: Any) -> MappedFile:
-        with open(self._fpath(name), "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if not size:  # an empty file cannot be mapped
-                return MappedFile(memoryview(b""), name=name)
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        handle = open(self._fpath(name), "rb")  # noqa: SIM115 (kept open when not mapped)
+        try:
+            empty = not os.fstat(handle.fileno()).st_size  # an empty file cannot be mapped
+            mapped = b"" if empty else mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return StructFile(handle, name=name)
+        handle.close()  # a map stays valid without the file handle
         return MappedFile(memoryview(mapped), name=name)
 
 
