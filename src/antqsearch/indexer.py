@@ -46,8 +46,10 @@ PARALLEL_THRESHOLD = 40
 WINDOW = 200
 AHEAD_WINDOWS = 2
 # A segment is written whenever its counted postings reach this many (12 bytes each while
-# collected, about 60 while sorted at the commit): the build's memory bound.
-FLUSH_POSTINGS = 4_000_000
+# collected, about 60 while sorted at the commit): the build's memory bound. At 35,431 real
+# articles, 4 M: 825 MB for the whole build tree, 9 segments, 754 MB; 3 M: 765 MB, 11
+# segments, 813 MB, queries as fast (cached postings do not depend on the segments).
+FLUSH_POSTINGS = 3_000_000
 # A file modified less than this long before a build is hashed again by the next one.
 STAT_SETTLE_NS = 2_000_000_000
 
