@@ -89,7 +89,7 @@ def test_snippets_stay_in_one_paragraph() -> None:
     assert byline == "Bài và ảnh: Văn <mark>Thi</mark>"  # the only match: shown alone
 
 
-TRICKY = list("anđĐÀáhN1_ -\n,.ẠăØ\u0301İ\u212aÅ中\x00") + ["\U0001d400", "\ud800"]
+TRICKY = list("anđĐÀáhN1_ -\n,.ẠăØ\u0301İ\u212aÅ中\x00") + ["\U0001d400", "\ud800", "😀"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -60,7 +60,7 @@ def _match_key(syllable: str, folded: bool) -> str:
     return fold_diacritics(term) if folded else term
 
 
-# Characters past the Basic Multilingual Plane fold to nothing ASCII; they share one slot.
+# The fold table covers the Basic Multilingual Plane: no character past it folds to ASCII.
 _TABLE_SIZE = 0x10000
 
 
@@ -69,8 +69,7 @@ def _fold_table() -> np.ndarray:
     """Code point → the ASCII letter or digit it folds to in lower case; 1 for any other
     letter or digit, 0 for the rest (not part of a syllable). Over the Basic Multilingual
     Plane; made once (50 ms)."""
-    table = np.zeros(_TABLE_SIZE + 1, dtype=np.uint8)
-    table[_TABLE_SIZE] = 1  # past it: no character folds to ASCII (tests/test_snippets.py)
+    table = np.zeros(_TABLE_SIZE, dtype=np.uint8)
     for code in range(_TABLE_SIZE):
         char = chr(code)
         if char.isalnum():
@@ -87,7 +86,12 @@ def _folded(text: str) -> str:
     times as long.) Kept for as many texts as the index keeps decoded articles (settings
     STORED_CACHE): an article's text is the same string each time, its hash computed once."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return f"\0{_fold_table()[np.minimum(codes, _TABLE_SIZE)].tobytes().decode('ascii')}\0"
+    flat = _fold_table()[np.minimum(codes, _TABLE_SIZE - 1)]
+    # Past the table no character folds to ASCII (tests/test_snippets.py): a letter there is
+    # "another letter", anything else (an emoji) is not part of a syllable.
+    for position in np.flatnonzero(codes >= _TABLE_SIZE):
+        flat[position] = 1 if text[position].isalnum() else 0
+    return f"\0{flat.tobytes().decode('ascii')}\0"
 
 
 def _candidates(text: str, marks: Marks) -> list[tuple[int, int, str]]:
