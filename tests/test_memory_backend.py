@@ -113,6 +113,7 @@ def test_counting_only_the_listed_values_lists_the_same(rows: list[list[str]], d
     column = FacetColumn.from_rows([tuple(dict.fromkeys(r)) for r in rows])
     mask = np.asarray(data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))))
     full, limited = column.count(mask), column.count(mask, limit, chosen)
+    assert all(v in full and full[v] == n for v, n in limited.items())  # none the full lacks
     for counts in (full, limited):
         for value in chosen:
             counts.setdefault(value, 0)

@@ -145,7 +145,7 @@ class FacetColumn:
         found = np.flatnonzero(counts)
         if limit is not None and 0 < limit < len(found):
             floor = np.partition(counts[found], len(found) - limit)[len(found) - limit]
-            kept = [i for i, v in enumerate(self.values) if v in keep] if keep else []
+            kept = [i for i, v in enumerate(self.values) if v in keep and counts[i]] if keep else []
             found = np.union1d(found[counts[found] >= floor], np.asarray(kept, dtype=np.int64))
         return Counter({self.values[i]: int(counts[i]) for i in found})
 
