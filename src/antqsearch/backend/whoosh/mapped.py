@@ -22,13 +22,12 @@ import mmap
 import os
 import pickle
 import zlib
-from array import array
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
-from whoosh.system import _INT_SIZE, IS_LITTLE, unpack_int
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.system import _INT_SIZE, unpack_int
 
 # What the reader's ``peek`` gives at most: the unpickler asks for 128 KB ahead of every
 # pickle, and a block's info tuple is about 30 bytes.
@@ -79,25 +78,21 @@ class _MemoryReader:
         """Nothing to release: the map is unmapped when no view of it is left."""
 
 
-class MappedFile(StructFile):  # type: ignore[misc]
-    """A Whoosh structured file over (part of) a memory map, read-only."""
+class MappedFile(BufferFile):  # type: ignore[misc]
+    """Whoosh's structured file over a buffer (``get`` and ``get_array`` slice it), over
+    (part of) a memory map: without the copy of the buffer that Whoosh's ``BufferFile``
+    makes for its sequential reads, and with parts that are views of the same map."""
 
     def __init__(self, buffer: memoryview, name: str | None = None) -> None:
-        super().__init__(_MemoryReader(buffer), name=name)
-        self.buffer = buffer
+        StructFile.__init__(self, _MemoryReader(buffer), name=name)
+        self._buf = buffer
 
-    def get(self, position: int, length: int) -> bytes:
-        return bytes(self.buffer[position : position + length])
-
-    def get_array(self, position: int, typecode: str, length: int) -> array[Any]:
-        found = array(typecode)
-        found.frombytes(self.get(position, length * found.itemsize))
-        if IS_LITTLE:  # stored big-endian
-            found.byteswap()
-        return found
+    @property
+    def buffer(self) -> memoryview:
+        return self._buf
 
     def subset(self, position: int, length: int, name: str | None = None) -> MappedFile:
-        return MappedFile(self.buffer[position : position + length], name=name or self._name)
+        return MappedFile(self._buf[position : position + length], name=name or self._name)
 
     def write(self, *args: Any, **kwargs: Any) -> None:
         raise io.UnsupportedOperation(f"{self._name} is read-only")
