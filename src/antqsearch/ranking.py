@@ -52,6 +52,7 @@ def coverage(engine: Engine, units: list[Evaluation]) -> tuple[np.ndarray, float
     covered = np.zeros(engine.size, dtype=np.float64)
     for weight, unit in zip(idf, units, strict=True):
         covered += weight * unit.mask
+    covered[~engine.live] = 0  # a deleted article's postings may remain (backend contract)
     return covered, float(sum(idf))
 
 
@@ -78,7 +79,6 @@ def loosened(engine: Engine, units: list[Evaluation], weights: Weights) -> np.nd
         anything: np.ndarray = np.logical_or.reduce([e.mask for e in units])
         return anything
     covered, total = coverage(engine, units)
-    covered = np.where(engine.live, covered, 0)  # postings may include deleted articles
     threshold = min(weights.relax_share * total, float(covered.max()))
     return (covered >= threshold - 1e-9) & (covered > 0)
 
