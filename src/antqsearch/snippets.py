@@ -1,8 +1,8 @@
 """Marking query words in the original text, and choosing the best passages.
 
 The syllables of a stored text are found again as the index found them
-index used (:func:`antqsearch.text.iter_syllables`), so the marks fall on the original
-characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
+(:func:`antqsearch.text.iter_syllables`: runs of letters and digits), so the marks fall on
+the original characters; pyvi never runs here. Everything outside ``<mark>`` is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from html import escape
 
 import numpy as np
 
+from .settings import STORED_CACHE
 from .text import fold_diacritics, index_term, iter_syllables, joined
 
 SNIPPET_CHARS = 260
@@ -78,13 +79,13 @@ def _fold_table() -> np.ndarray:
     return table
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=STORED_CACHE.default)
 def _folded(text: str) -> str:
     """The text folded and in lower case between two NULs, one character for each of the
     text's: a syllable's characters are what :func:`fold_diacritics` gives for its matching
     form; NUL stands for what is not part of a syllable. (``str.translate`` took five
-    times as long.) Kept for as many texts as the index keeps decoded articles (settings
-    STORED_CACHE): an article's text is the same string each time, its hash computed once."""
+    times as long.) Kept for as many texts as the index keeps decoded articles: an
+    article's text is then the same string each time, its hash computed once."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     flat = _fold_table()[np.minimum(codes, _TABLE_SIZE - 1)]
     # Past the table no character folds to ASCII (tests/test_snippets.py): a letter there is
@@ -108,7 +109,7 @@ def _candidates(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     for skeleton in marks.skeletons:
         alone, size = f"\0{skeleton}\0", len(skeleton)
         at = flat.find(alone)
-        while at >= 0:  # ``at`` in the text: the NUL before it is the one added at the start
+        while at >= 0:  # ``flat`` starts with an added NUL: ``at`` is the syllable's start
             key = skeleton if folded else _match_key(text[at : at + size], False)
             if key in wanted:
                 found.append((at, at + size, key))
