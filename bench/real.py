@@ -208,20 +208,6 @@ class Tantivy:
 # ----------------------------------------------------------------------------- HTTP
 
 
-def time_with_peers(index: Path, query_list: Sequence[bench_queries.Query],
-                    peers: dict[str, Any], repeat: int) -> dict[str, Any]:
-    """Our search service and the peers over the same queries, interleaved
-    (:func:`speed.time_interleaved`); the service's memory is let go on return."""
-    rss_before = speed.process_memory(os.getpid())[0]
-    service = SearchService(index)
-    timed: dict[str, Any] = speed.time_interleaved(
-        {"ours": lambda q: service.search(speed._request(q)).total, **peers}, query_list,
-        repeat)
-    timed["ours"]["service_rss_mb"] = round(
-        (speed.process_memory(os.getpid())[0] - rss_before) / MB, 1)
-    return timed
-
-
 def serve(index: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
     command = [speed._cli(), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--index", str(index), "--workers", str(workers)]
@@ -564,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             r["tantivy"] = None
             step("tantivy-py is not installed (make install installs it): no tantivy column")
         step(f"{len(query_list)} queries through each, interleaved")
-        timed = time_with_peers(index, query_list, runs, args.repeat)
+        timed = speed.ours(index, query_list, args.repeat, runs)
         r["queries"] = timed["ours"]
         r["fts5"].update(timed["fts5"])
         if r["tantivy"] is not None:

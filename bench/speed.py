@@ -265,36 +265,17 @@ def latency_stats(times_ms: Sequence[float]) -> dict[str, float]:
 def time_queries(run: Callable[[bench_queries.Query], int],
                  queries: Sequence[bench_queries.Query], repeat: int) -> dict[str, Any]:
     """Cold first query, a warm-up pass, then ``repeat`` timed passes (median per query)."""
-    started = time.perf_counter()
-    run(queries[0])
-    cold = (time.perf_counter() - started) * 1000
-    totals = [run(q) for q in queries]
-    samples: list[list[float]] = [[] for _ in queries]
-    for _ in range(repeat):
-        for i, query in enumerate(queries):
-            started = time.perf_counter()
-            run(query)
-            samples[i].append((time.perf_counter() - started) * 1000)
-    medians = [statistics.median(s) for s in samples]
-    slowest = sorted(range(len(queries)), key=lambda i: -medians[i])[:5]
-    return {
-        "queries": len(queries),
-        "repeat": repeat,
-        "cold_first_ms": round(cold, 1),
-        **latency_stats(medians),
-        "zero_hits": sum(1 for t in totals if t == 0),
-        "slowest": [{"query": queries[i].label(), "kind": queries[i].kind,
-                     "ms": round(medians[i], 1), "hits": totals[i]} for i in slowest],
-        "per_query_ms": [round(m, 2) for m in medians],
-    }
+    result: dict[str, Any] = time_interleaved({"run": run}, queries, repeat)["run"]
+    return result
 
 
 def time_interleaved(runs: dict[str, Callable[[bench_queries.Query], int]],
                      queries: Sequence[bench_queries.Query], repeat: int) -> dict[str, Any]:
-    """:func:`time_queries` for several engines at once, each query through every engine
-    in turn: a machine that slows down or speeds up during the run (a shared host) slows
-    them all alike, so their ratio holds (one engine's queries, then the next's, gave p95
-    ratios of 3.2 and 4.1 for the same code within ten minutes)."""
+    """Each engine's cold first query, a warm-up pass, then ``repeat`` timed passes (median
+    per query), each query through every engine in turn: a machine that slows down or
+    speeds up during the run (a shared host) slows them all alike, so their ratio holds
+    (one engine's queries, then the next's, gave p95 ratios of 3.2 and 4.1 for the same
+    code within ten minutes)."""
     results: dict[str, Any] = {}
     for name, run in runs.items():
         started = time.perf_counter()
@@ -319,18 +300,22 @@ def time_interleaved(runs: dict[str, Callable[[bench_queries.Query], int]],
             "slowest": [{"query": queries[i].label(), "kind": queries[i].kind,
                          "ms": round(medians[i], 1), "hits": totals[name][i]} for i in slowest],
             "per_query_ms": [round(m, 2) for m in medians],
-            "interleaved": sorted(runs),
         })
     return results
 
 
-def ours(index: Path, queries: Sequence[bench_queries.Query], repeat: int) -> dict[str, Any]:
-    """The queries through the search service, in this process."""
+def ours(index: Path, queries: Sequence[bench_queries.Query], repeat: int,
+         peers: dict[str, Callable[[bench_queries.Query], int]] | None = None
+         ) -> dict[str, Any]:
+    """The queries through the search service, in this process, under "ours" (with its
+    memory), and through each of ``peers`` under its name, interleaved (see
+    :func:`time_interleaved`); the service is let go on return."""
     rss_before = process_memory(os.getpid())[0]
     service = SearchService(index)
-    result = time_queries(lambda q: service.search(_request(q)).total, queries, repeat)
-    result["service_rss_mb"] = round((process_memory(os.getpid())[0] - rss_before) / MB, 1)
-    return result
+    timed: dict[str, Any] = time_interleaved(
+        {"ours": lambda q: service.search(_request(q)).total, **(peers or {})}, queries, repeat)
+    timed["ours"]["service_rss_mb"] = round((process_memory(os.getpid())[0] - rss_before) / MB, 1)
+    return timed
 
 
 def after_update(index: Path, queries: Sequence[bench_queries.Query]) -> dict[str, Any]:
@@ -650,7 +635,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     query_list = bench_queries.make_queries(args.queries, args.seed, truths)
     _step(f"{len(query_list)} queries, antqsearch")
-    result["queries"] = ours(index, query_list, args.repeat)
+    result["queries"] = ours(index, query_list, args.repeat)["ours"]
 
     _step("SQLite FTS5: build and queries")
     fts = Fts5(workdir / "fts5.db")
