@@ -17,7 +17,7 @@ with Whoosh's, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,14 +94,22 @@ def leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.
         items = list(matcher.items_as("weight"))
         return ([np.array([d for d, _ in items], dtype=np.int32) + offset],
                 [np.array([w for _, w in items], dtype=np.float32)])
-    # Each block's ids are delta-coded from 0 and its info gives its last id: the ids of all
-    # blocks are added up at once, then each block's start taken off (numpy calls per
-    # segment, not per block of 128).
+    return decode_blocks(_blocks(matcher), offset)
+
+
+def decode_blocks(blocks: Iterable[tuple[Any, Any, int, int]],
+                  offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Document numbers (plus ``offset``) and frequencies of a term's posting blocks, as
+    :func:`~.mapped.block_postings` gives them.
+
+    Each block's ids are delta-coded from 0 and its info gives its last id: the ids of all
+    blocks are added up at once, then each block's start taken off (numpy calls per
+    segment, not per block of 128)."""
     deltas: list[int] = []
     weights: list[float] = []
     counts: list[int] = []
     lasts: list[int] = [0]
-    for block_deltas, block_weights, count, last in _blocks(matcher):
+    for block_deltas, block_weights, count, last in blocks:
         deltas += block_deltas
         if block_weights is None or isinstance(block_weights, (int, float)):
             weights += [1.0 if block_weights is None else block_weights] * count

@@ -2,7 +2,9 @@
 
 A generation is read through memory maps (:mod:`.mapped`: Whoosh's own mmap support would
 copy each mapped file into a BytesIO) and through one searcher, shared by every thread:
-Whoosh's readers keep a position in shared files, so every read holds one lock.
+Whoosh's readers keep a position in shared files, so every read holds one lock. Terms are
+looked up straight in the mapped term tables (:mod:`.termtable`) and their posting blocks
+read from the mapped postings file; Whoosh reads what is not mapped.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ from whoosh.reading import SegmentReader, TermNotFound
 
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
-from .codec import leaf_lengths, leaf_postings, table_of_contents
-from .mapped import MappedStorage
+from .codec import decode_blocks, leaf_lengths, leaf_postings, table_of_contents
+from .mapped import MappedStorage, block_postings
 from .schema import COLUMNS, decode_column, decode_record
+from .termtable import key_hash, term_table
+
+# What :meth:`WhooshSource._find` gives for a segment besides a position in its postings.
+NOT_FOUND = -1
+ASK_WHOOSH = -2
 
 
 class WhooshSource:
@@ -34,6 +41,7 @@ class WhooshSource:
         self._reader = self._searcher.reader()
         self._lock = threading.RLock()
         self._leaves: list[tuple[Any, int]] = list(self._reader.leaf_readers())
+        self._tables = [term_table(leaf) for leaf, _ in self._leaves]
         self._at_event: Sequence[ColumnValue] | None = None
 
     def doc_count_all(self) -> int:
@@ -54,12 +62,19 @@ class WhooshSource:
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         with self._lock:
-            for leaf, offset in self._leaves:
-                try:  # one look-up in the segment's term table, not two (``in``, then this)
-                    matcher = leaf.postings(field, term)
-                except TermNotFound:
+            for (leaf, offset), table, at in zip(self._leaves, self._tables,
+                                                 self._find(field, term), strict=True):
+                if at == NOT_FOUND:
                     continue
-                more_ids, more_tfs = leaf_postings(matcher, offset)
+                if at == ASK_WHOOSH or table is None:
+                    try:  # one look-up in the segment's term table, not ``in`` then this
+                        matcher = leaf.postings(field, term)
+                    except TermNotFound:
+                        continue
+                    more_ids, more_tfs = leaf_postings(matcher, offset)
+                else:
+                    more_ids, more_tfs = decode_blocks(block_postings(table.postfile, at),
+                                                       offset)
                 ids += more_ids
                 tfs += more_tfs
         return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
@@ -67,7 +82,38 @@ class WhooshSource:
 
     def has_term(self, field: str, term: str) -> bool:
         with self._lock:
-            return (field, term) in self._reader
+            for (leaf, _), at in zip(self._leaves, self._find(field, term), strict=True):
+                if at >= 0 or (at == ASK_WHOOSH and (field, term) in leaf):
+                    return True
+            return False
+
+    def _find(self, field: str, term: str) -> Iterator[int]:
+        """For each segment in turn: where the term's first posting block starts in its
+        postings file, NOT_FOUND, or ASK_WHOOSH (a table or a row that only Whoosh reads).
+        The key's hash is computed once for the segments that share the key."""
+        schema = self._reader.schema
+        if field not in schema:
+            yield from (NOT_FOUND for _ in self._leaves)
+            return
+        tbytes = schema[field].to_bytes(term)
+        hashes: dict[bytes, int] = {}
+        for table in self._tables:
+            if table is None:
+                yield ASK_WHOOSH
+                continue
+            key = table.key(field, tbytes)
+            if key is None:
+                yield NOT_FOUND
+                continue
+            keyhash = hashes.get(key)
+            if keyhash is None:
+                keyhash = hashes[key] = key_hash(key)
+            value = table.find(key, keyhash)
+            if value < 0:
+                yield NOT_FOUND
+            else:
+                at = table.postings_at(value)
+                yield ASK_WHOOSH if at is None else at
 
     def field_lengths(self, field: str) -> np.ndarray:
         with self._lock:
