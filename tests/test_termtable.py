@@ -79,6 +79,7 @@ def _whoosh_postings(source: WhooshSource, field: str, term: str) -> tuple[list,
 
 def _check(source: WhooshSource, field: str, term: str) -> None:
     assert source.has_term(field, term) == ((field, term) in source._reader), (field, term)
+    assert source.doc_frequency(field, term) == source._reader.doc_frequency(field, term)
     ids, tfs = source.postings(field, term)
     assert ids.dtype == np.int32 and tfs.dtype == np.float32
     assert ([int(d) for d in ids], [float(w) for w in tfs]) == \
@@ -102,6 +103,8 @@ def test_any_term_of_any_field(built, field: str, term: str) -> None:
     source, _ = built
     if field in ("id", "nofield"):  # not counted fields: only the look-up is compared
         assert source.has_term(field, term) == ((field, term) in source._reader)
+        assert source.doc_frequency(field, term) == (  # Whoosh: TermNotFound for no field
+            0 if field == "nofield" else source._reader.doc_frequency(field, term))
         return
     _check(source, field, term)
 
@@ -123,6 +126,7 @@ def test_a_table_that_is_not_mapped_is_read_by_whoosh(tmp_path: Path) -> None:
     source = WhooshSource(index)  # Whoosh's own files, not mapped
     assert source._tables == [None]
     assert source.has_term("text", "an") and not source.has_term("text", "ninh")
+    assert (source.doc_frequency("text", "an"), source.doc_frequency("text", "ninh")) == (1, 0)
     assert [int(d) for d in source.postings("text", "an")[0]] == [0]
     assert term_table(object()) is None
     source.close()

@@ -28,7 +28,7 @@ from .mapped import MappedStorage, block_postings
 from .schema import COLUMNS, decode_column, decode_record
 from .termtable import key_hash, term_table
 
-# What :meth:`WhooshSource._find` gives for a segment besides a position in its postings.
+# What :meth:`WhooshSource._rows` gives for a segment besides a row's position.
 NOT_FOUND = -1
 ASK_WHOOSH = -2
 
@@ -62,19 +62,20 @@ class WhooshSource:
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
         with self._lock:
-            for (leaf, offset), table, at in zip(self._leaves, self._tables,
-                                                 self._find(field, term), strict=True):
-                if at == NOT_FOUND:
+            for (leaf, offset), table, row in zip(self._leaves, self._tables,
+                                                  self._rows(field, term), strict=True):
+                at = None if table is None or row < 0 else table.postings_at(row)
+                if table is not None and at is not None:
+                    more_ids, more_tfs = decode_blocks(block_postings(table.postfile, at),
+                                                       offset)
+                elif row == NOT_FOUND:
                     continue
-                if at == ASK_WHOOSH or table is None:
+                else:  # read by Whoosh
                     try:  # one look-up in the segment's term table, not ``in`` then this
                         matcher = leaf.postings(field, term)
                     except TermNotFound:
                         continue
                     more_ids, more_tfs = leaf_postings(matcher, offset)
-                else:
-                    more_ids, more_tfs = decode_blocks(block_postings(table.postfile, at),
-                                                       offset)
                 ids += more_ids
                 tfs += more_tfs
         return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
@@ -82,15 +83,26 @@ class WhooshSource:
 
     def has_term(self, field: str, term: str) -> bool:
         with self._lock:
-            for (leaf, _), at in zip(self._leaves, self._find(field, term), strict=True):
-                if at >= 0 or (at == ASK_WHOOSH and (field, term) in leaf):
+            for (leaf, _), row in zip(self._leaves, self._rows(field, term), strict=True):
+                if row >= 0 or (row == ASK_WHOOSH and (field, term) in leaf):
                     return True
             return False
 
-    def _find(self, field: str, term: str) -> Iterator[int]:
-        """For each segment in turn: where the term's first posting block starts in its
-        postings file, NOT_FOUND, or ASK_WHOOSH (a table or a row that only Whoosh reads).
-        The key's hash is computed once for the segments that share the key."""
+    def doc_frequency(self, field: str, term: str) -> int:
+        total = 0
+        with self._lock:
+            for (leaf, _), table, row in zip(self._leaves, self._tables,
+                                             self._rows(field, term), strict=True):
+                if table is not None and row >= 0:
+                    total += table.doc_frequency_at(row)
+                elif row == ASK_WHOOSH and (field, term) in leaf:
+                    total += int(leaf.doc_frequency(field, term))
+        return total
+
+    def _rows(self, field: str, term: str) -> Iterator[int]:
+        """For each segment in turn: where the term's row is in its mapped term table,
+        NOT_FOUND, or ASK_WHOOSH (a table that only Whoosh reads). The key's hash is
+        computed once for the segments that share the key."""
         schema = self._reader.schema
         if field not in schema:
             yield from (NOT_FOUND for _ in self._leaves)
@@ -108,12 +120,7 @@ class WhooshSource:
             keyhash = hashes.get(key)
             if keyhash is None:
                 keyhash = hashes[key] = key_hash(key)
-            value = table.find(key, keyhash)
-            if value < 0:
-                yield NOT_FOUND
-            else:
-                at = table.postings_at(value)
-                yield ASK_WHOOSH if at is None else at
+            yield table.find(key, keyhash)
 
     def field_lengths(self, field: str) -> np.ndarray:
         with self._lock:
@@ -140,10 +147,6 @@ class WhooshSource:
                 for term, info in leaf.iter_field(field):
                     counts[term] = counts.get(term, 0) + info.doc_frequency()
         return iter([(_text(term), count) for term, count in sorted(counts.items())])
-
-    def doc_frequency(self, field: str, term: str) -> int:
-        with self._lock:
-            return int(self._reader.doc_frequency(field, term))
 
     def column(self, name: str) -> Sequence[ColumnValue]:
         with self._lock:

@@ -30,6 +30,7 @@ from .mapped import MappedFile
 _POINTER = struct.Struct("!Iq")  # a slot: the key's hash, the entry's position (0: empty)
 _LENGTHS = struct.Struct("!II")  # an entry's key and value lengths
 _OFFSET = struct.Struct("!q")  # a W3TermInfo row's postings offset, after its fixed part
+_DOC_FREQUENCY = struct.Struct("!I")  # a row's document frequency, after flags and weight
 _ROW: int = W3TermInfo._struct.size
 
 
@@ -68,6 +69,12 @@ class TermTable:
                     return at + keylen
             slot = slot + 1 if slot + 1 < slots else 0
         return -1
+
+    def doc_frequency_at(self, value: int) -> int:
+        """The document frequency in a term's row (deleted documents included, as Whoosh
+        counts them), from the position of the row."""
+        found: int = _DOC_FREQUENCY.unpack_from(self._buffer, value + 5)[0]
+        return found
 
     def postings_at(self, value: int) -> int | None:
         """Where a term's first posting block starts in the postings file, from the
