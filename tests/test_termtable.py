@@ -6,12 +6,15 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import HashReader, HashWriter, _pointer
+from whoosh.filedb.structfile import StructFile
 from whoosh.reading import TermNotFound
 from whoosh.writing import SegmentWriter
 
@@ -20,7 +23,7 @@ from antqsearch.backend.whoosh.mapped import MappedStorage
 from antqsearch.backend.whoosh.schema import build_schema
 from antqsearch.backend.whoosh.segwriter import CountedWriter
 from antqsearch.backend.whoosh.source import WhooshSource
-from antqsearch.backend.whoosh.termtable import TermTable, term_table
+from antqsearch.backend.whoosh.termtable import TermTable, key_hash, term_table
 
 SYLLABLES = ["an", "ninh", "tổ", "quốc", "thanh", "hóa", "hòa", "hoa", "nguyễn", "văn",
              "thị", "thi", "ĐĂK", "ʼa", "x\u0301", "𝔸", "日本", "a_b", "1945", ""]
@@ -130,3 +133,64 @@ def test_a_table_that_is_not_mapped_is_read_by_whoosh(tmp_path: Path) -> None:
     assert [int(d) for d in source.postings("text", "an")[0]] == [0]
     assert term_table(object()) is None
     source.close()
+
+
+def _colliding_keys(count: int = 200_000) -> list[bytes]:
+    """Keys of different lengths whose 32-bit md5 hashes collide (a birthday search)."""
+    seen: dict[int, bytes] = {}
+    found: list[bytes] = []
+    for i in range(count):
+        key = b"x" * (i % 5) + str(i).encode()
+        keyhash = key_hash(key)
+        if keyhash in seen:
+            found += [seen[keyhash], key]
+        seen[keyhash] = key
+    return found
+
+
+class _FullTables(HashWriter):  # type: ignore[misc]
+    """Tables with one slot per key, no empty slot: every probe may wrap around, and only
+    the probe count ends a search for an absent key (Whoosh writes twice as many slots)."""
+
+    def _write_hashes(self) -> None:
+        for entries in self.buckets:
+            self.directory.append((self.dbfile.tell(), len(entries)))
+            table = [(0, 0)] * len(entries)
+            for keyhash, position in entries:
+                slot = (keyhash >> 8) % len(entries)
+                while table[slot] != (0, 0):
+                    slot = (slot + 1) % len(entries)
+                table[slot] = (keyhash, position)
+            for keyhash, position in table:
+                self.dbfile.write(_pointer.pack(keyhash, position))
+
+
+@pytest.mark.parametrize("writer", [HashWriter, _FullTables])
+def test_colliding_hashes_and_wrapping_probes(tmp_path: Path, writer: type) -> None:
+    """Keys whose 32-bit hashes collide, among thousands of others, in Whoosh's tables and
+    in tables without an empty slot: the same answers as Whoosh's ``ranges_for_key``."""
+    colliding = _colliding_keys()
+    assert len(colliding) >= 4
+    rng = random.Random(3)
+    keys = list(dict.fromkeys(colliding + [rng.randbytes(rng.randint(0, 30))
+                                           for _ in range(5000)]))
+    table_file = writer(StructFile(open(tmp_path / "t.hsh", "wb")))  # noqa: SIM115
+    for number, key in enumerate(keys):
+        table_file.add(key, b"value %d" % number)
+    table_file.close()
+    mapped = MappedStorage(str(tmp_path)).open_file("t.hsh")
+    reader = HashReader(mapped, (tmp_path / "t.hsh").stat().st_size)
+    table = TermTable(SimpleNamespace(_tindex=reader, _fieldmap={}, _postfile=None))
+    absent = [k + b"z" for k in keys[:2000]] + [k[:-1] for k in colliding] + [b"", b"\xff" * 300]
+    for key in keys + absent:
+        expected = next(iter(reader.ranges_for_key(key)), None)
+        assert table.find(key, key_hash(key)) == (-1 if expected is None else expected[0]), key
+
+
+def test_fields_that_are_not_indexed(built) -> None:
+    """A stored-only field or a column has no terms: nothing found (Whoosh raised)."""
+    source, _ = built
+    for field in ("title", "officials_col", "body"):
+        assert not source.has_term(field, "an")
+        assert source.doc_frequency(field, "an") == 0
+        assert len(source.postings(field, "an")[0]) == 0
