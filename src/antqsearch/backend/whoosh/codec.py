@@ -94,35 +94,45 @@ def leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.
         items = list(matcher.items_as("weight"))
         return ([np.array([d for d, _ in items], dtype=np.int32) + offset],
                 [np.array([w for _, w in items], dtype=np.float32)])
-    return decode_blocks(_blocks(matcher), offset)
+    return decode_blocks([(_blocks(matcher), offset)])
 
 
-def decode_blocks(blocks: Iterable[tuple[Any, Any, int, int]],
-                  offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document numbers (plus ``offset``) and frequencies of a term's posting blocks, as
-    :func:`~.mapped.block_postings` gives them.
+Block = tuple[Any, Any, int, int]  # delta-coded ids, weights, count, last id
+
+
+def decode_blocks(segments: Iterable[tuple[Iterable[Block], int]]
+                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Document numbers and frequencies of a term's posting blocks in one or more segments,
+    each given as its blocks (as :func:`~.mapped.block_postings` gives them) and the
+    number of its first document.
 
     Each block's ids are delta-coded from 0 and its info gives its last id: the ids of all
-    blocks are added up at once, then each block's start taken off (numpy calls per
-    segment, not per block of 128)."""
+    blocks of all the segments are added up at once, then each block's start taken off and
+    its segment's first document added (numpy calls per term, not per block of 128 or per
+    segment)."""
     deltas: list[int] = []
     weights: list[float] = []
     counts: list[int] = []
     lasts: list[int] = [0]
-    for block_deltas, block_weights, count, last in blocks:
-        deltas += block_deltas
-        if block_weights is None or isinstance(block_weights, (int, float)):
-            weights += [1.0 if block_weights is None else block_weights] * count
-        else:
-            weights += block_weights
-        counts.append(count)
-        lasts.append(last)
-    starts = np.repeat(np.cumsum(lasts[:-1], dtype=np.int64), counts)
-    ids = np.cumsum(np.asarray(deltas, dtype=np.int64)) - starts + offset
+    offsets: list[int] = []
+    for blocks, offset in segments:
+        for block_deltas, block_weights, count, last in blocks:
+            deltas += block_deltas
+            if block_weights is None or isinstance(block_weights, (int, float)):
+                weights += [1.0 if block_weights is None else block_weights] * count
+            else:
+                weights += block_weights
+            counts.append(count)
+            lasts.append(last)
+            offsets.append(offset)
+    if not counts:
+        return [], []
+    starts = np.cumsum(lasts[:-1], dtype=np.int64) - np.asarray(offsets, dtype=np.int64)
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64)) - np.repeat(starts, counts)
     return [ids.astype(np.int32)], [np.asarray(weights, dtype=np.float32)]
 
 
-def _blocks(matcher: Any) -> Iterator[tuple[Any, Any, int, int]]:
+def _blocks(matcher: Any) -> Iterator[Block]:
     """(delta-coded ids, weights, count, last id) of each of a leaf matcher's blocks:
     straight from the map when its postings file is mapped, else through the matcher's
     block reader."""

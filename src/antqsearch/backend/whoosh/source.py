@@ -23,7 +23,7 @@ from whoosh.reading import SegmentReader, TermNotFound
 
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
-from .codec import decode_blocks, leaf_lengths, leaf_postings, table_of_contents
+from .codec import Block, decode_blocks, leaf_lengths, leaf_postings, table_of_contents
 from .mapped import MappedStorage, block_postings
 from .schema import COLUMNS, decode_column, decode_record
 from .termtable import key_hash, term_table
@@ -61,25 +61,28 @@ class WhooshSource:
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list[np.ndarray] = []
         tfs: list[np.ndarray] = []
+        mapped: list[tuple[Iterator[Block], int]] = []  # decoded together, in segment order
         with self._lock:
             for (leaf, offset), table, row in zip(self._leaves, self._tables,
                                                   self._rows(field, term), strict=True):
                 at = None if table is None or row < 0 else table.postings_at(row)
                 if table is not None and at is not None:
-                    more_ids, more_tfs = decode_blocks(block_postings(table.postfile, at),
-                                                       offset)
-                elif row == NOT_FOUND:
+                    mapped.append((block_postings(table.postfile, at), offset))
                     continue
-                else:  # read by Whoosh
-                    try:  # one look-up in the segment's term table, not ``in`` then this
-                        matcher = leaf.postings(field, term)
-                    except TermNotFound:
-                        continue
-                    more_ids, more_tfs = leaf_postings(matcher, offset)
-                ids += more_ids
-                tfs += more_tfs
-        return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
-                np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.float32))
+                if row == NOT_FOUND:
+                    continue
+                try:  # read by Whoosh: one look-up in the segment's term table
+                    matcher = leaf.postings(field, term)
+                except TermNotFound:
+                    continue
+                _extend((ids, tfs), decode_blocks(mapped))
+                mapped = []
+                _extend((ids, tfs), leaf_postings(matcher, offset))
+            _extend((ids, tfs), decode_blocks(mapped))
+        return (np.concatenate(ids) if len(ids) > 1 else ids[0] if ids
+                else np.zeros(0, dtype=np.int32),
+                np.concatenate(tfs) if len(tfs) > 1 else tfs[0] if tfs
+                else np.zeros(0, dtype=np.float32))
 
     def has_term(self, field: str, term: str) -> bool:
         with self._lock:
@@ -175,6 +178,12 @@ class WhooshSource:
 
     def close(self) -> None:
         self._searcher.close()
+
+
+def _extend(into: tuple[list[np.ndarray], list[np.ndarray]],
+            parts: tuple[list[np.ndarray], list[np.ndarray]]) -> None:
+    into[0].extend(parts[0])
+    into[1].extend(parts[1])
 
 
 def _text(raw: bytes | str) -> str:
