@@ -18,7 +18,6 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.reading import TermNotFound
 from whoosh.writing import SegmentWriter
 
-from antqsearch.backend.whoosh.codec import leaf_postings
 from antqsearch.backend.whoosh.mapped import MappedStorage
 from antqsearch.backend.whoosh.schema import build_schema
 from antqsearch.backend.whoosh.segwriter import CountedWriter
@@ -69,14 +68,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WhooshSour
 
 
 def _whoosh_postings(source: WhooshSource, field: str, term: str) -> tuple[list, list]:
+    """Whoosh's own per-posting reading, deleted documents included (as the source gives
+    them: the engine removes them)."""
     ids, tfs = [], []
     for leaf, offset in source._leaves:
         try:
-            more_ids, more_tfs = leaf_postings(leaf.postings(field, term), offset)
+            matcher = leaf.postings(field, term)
         except TermNotFound:
             continue
-        ids += [int(d) for d in np.concatenate(more_ids)]
-        tfs += [float(w) for w in np.concatenate(more_tfs)]
+        while not hasattr(matcher, "_read_data") and hasattr(matcher, "child"):
+            matcher = matcher.child  # the deletion filter (which moved it past deleted ones)
+        matcher.reset()
+        for docnum, weight in matcher.items_as("weight"):
+            ids.append(docnum + offset)
+            tfs.append(float(weight))
     return ids, tfs
 
 

@@ -1,9 +1,10 @@
 """Whoosh's W3 codec below its public API: the one module that touches its internals.
 
 * Reading: Whoosh's matchers decode a posting at a time in Python; the numpy engine
-  needs a term's whole posting list as arrays. :func:`leaf_postings` reads the blocks
+  needs a term's whole posting list as arrays. :func:`leaf_blocks` reads the blocks
   through the matcher's own block reader (``_read_data``, ``_data``, ``_blocklength``,
-  ``_next_block``) and decodes each with numpy; :func:`leaf_lengths` and
+  ``_next_block``) and :func:`decode_blocks` decodes them with numpy (the blocks of a
+  mapped file come straight from the map: :mod:`.termtable`); :func:`leaf_lengths` and
   :func:`stored_lengths` read a segment's per-document length column (``_perdoc``).
 * Writing: :func:`field_output` gives the bulk writer (:mod:`.segwriter`) a field
   writer's postings file, term table and block parameters; :data:`TERMINFO` is the
@@ -80,31 +81,31 @@ def leaf_lengths(leaf: Any, field: str) -> np.ndarray:
     return np.asarray(lengths, dtype=np.float32)
 
 
-def leaf_postings(matcher: Any, offset: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document numbers and term frequencies of a leaf matcher, a block at a time.
-
-    Each block's data tuple (delta-coded ids, weights) is decoded with numpy rather than
-    Whoosh's per-posting generators. A segment with deletions wraps its matcher in a
-    filter: it is unwrapped, because deleted documents are removed by the engine's
-    ``live`` mask anyway.
-    """
-    while not hasattr(matcher, "_read_data") and hasattr(matcher, "child"):
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_data"):  # another codec: the slow, public way
-        items = list(matcher.items_as("weight"))
-        return ([np.array([d for d, _ in items], dtype=np.int32) + offset],
-                [np.array([w for _, w in items], dtype=np.float32)])
-    return decode_blocks([(_blocks(matcher), offset)])
-
-
 Block = tuple[Any, Any, int, int]  # delta-coded ids, weights, count, last id
 
 
+def leaf_blocks(matcher: Any) -> Iterator[Block]:
+    """A leaf matcher's posting blocks, as :func:`~.mapped.block_postings` gives them.
+
+    A segment with deletions wraps its matcher in a filter: it is unwrapped, because deleted
+    documents are removed by the engine's ``live`` mask anyway. Another codec's matcher is
+    read the slow, public way, as one block."""
+    while not hasattr(matcher, "_read_data") and hasattr(matcher, "child"):
+        matcher = matcher.child
+    if hasattr(matcher, "_read_data"):
+        return _blocks(matcher)
+    items = list(matcher.items_as("weight"))
+    if not items:
+        return iter(())
+    ids = [d for d, _ in items]
+    deltas = [ids[0]] + [b - a for a, b in zip(ids, ids[1:], strict=False)]
+    return iter([(deltas, [w for _, w in items], len(items), ids[-1])])
+
+
 def decode_blocks(segments: Iterable[tuple[Iterable[Block], int]]
-                  ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Document numbers and frequencies of a term's posting blocks in one or more segments,
-    each given as its blocks (as :func:`~.mapped.block_postings` gives them) and the
-    number of its first document.
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (int32) and frequencies (float32) of a term's posting blocks in
+    one or more segments, each given as its blocks and the number of its first document.
 
     Each block's ids are delta-coded from 0 and its info gives its last id: the ids of all
     blocks of all the segments are added up at once, then each block's start taken off and
@@ -125,11 +126,9 @@ def decode_blocks(segments: Iterable[tuple[Iterable[Block], int]]
             counts.append(count)
             lasts.append(last)
             offsets.append(offset)
-    if not counts:
-        return [], []
     starts = np.cumsum(lasts[:-1], dtype=np.int64) - np.asarray(offsets, dtype=np.int64)
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64)) - np.repeat(starts, counts)
-    return [ids.astype(np.int32)], [np.asarray(weights, dtype=np.float32)]
+    return ids.astype(np.int32), np.asarray(weights, dtype=np.float32)
 
 
 def _blocks(matcher: Any) -> Iterator[Block]:

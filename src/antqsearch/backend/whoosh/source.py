@@ -23,7 +23,7 @@ from whoosh.reading import SegmentReader, TermNotFound
 
 from ...record import ArticleRecord, ColumnValue
 from ...store import IndexNotReady
-from .codec import Block, decode_blocks, leaf_lengths, leaf_postings, table_of_contents
+from .codec import Block, decode_blocks, leaf_blocks, leaf_lengths, table_of_contents
 from .mapped import MappedStorage, block_postings
 from .schema import COLUMNS, decode_column, decode_record
 from .termtable import key_hash, term_table
@@ -59,30 +59,17 @@ class WhooshSource:
         return live
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
-        mapped: list[tuple[Iterator[Block], int]] = []  # decoded together, in segment order
+        segments: list[tuple[Iterator[Block], int]] = []  # decoded together, in order
         with self._lock:
             for (leaf, offset), table, row in zip(self._leaves, self._tables,
                                                   self._rows(field, term), strict=True):
                 at = None if table is None or row < 0 else table.postings_at(row)
                 if table is not None and at is not None:
-                    mapped.append((block_postings(table.postfile, at), offset))
-                    continue
-                if row == NOT_FOUND:
-                    continue
-                try:  # read by Whoosh: one look-up in the segment's term table
-                    matcher = leaf.postings(field, term)
-                except TermNotFound:
-                    continue
-                _extend((ids, tfs), decode_blocks(mapped))
-                mapped = []
-                _extend((ids, tfs), leaf_postings(matcher, offset))
-            _extend((ids, tfs), decode_blocks(mapped))
-        return (np.concatenate(ids) if len(ids) > 1 else ids[0] if ids
-                else np.zeros(0, dtype=np.int32),
-                np.concatenate(tfs) if len(tfs) > 1 else tfs[0] if tfs
-                else np.zeros(0, dtype=np.float32))
+                    segments.append((block_postings(table.postfile, at), offset))
+                elif row != NOT_FOUND:  # read by Whoosh (one look-up, not ``in`` first)
+                    with contextlib.suppress(TermNotFound):
+                        segments.append((leaf_blocks(leaf.postings(field, term)), offset))
+            return decode_blocks(segments)
 
     def has_term(self, field: str, term: str) -> bool:
         with self._lock:
@@ -178,12 +165,6 @@ class WhooshSource:
 
     def close(self) -> None:
         self._searcher.close()
-
-
-def _extend(into: tuple[list[np.ndarray], list[np.ndarray]],
-            parts: tuple[list[np.ndarray], list[np.ndarray]]) -> None:
-    into[0].extend(parts[0])
-    into[1].extend(parts[1])
 
 
 def _text(raw: bytes | str) -> str:

@@ -31,6 +31,7 @@ _POINTER = struct.Struct("!Iq")  # a slot: the key's hash, the entry's position 
 _LENGTHS = struct.Struct("!II")  # an entry's key and value lengths
 _OFFSET = struct.Struct("!q")  # a W3TermInfo row's postings offset, after its fixed part
 _DOC_FREQUENCY = struct.Struct("!I")  # a row's document frequency, after flags and weight
+_DOC_FREQUENCY_AT = struct.calcsize("!Bf")
 _ROW: int = W3TermInfo._struct.size
 
 
@@ -73,7 +74,7 @@ class TermTable:
     def doc_frequency_at(self, value: int) -> int:
         """The document frequency in a term's row (deleted documents included, as Whoosh
         counts them), from the position of the row."""
-        found: int = _DOC_FREQUENCY.unpack_from(self._buffer, value + 5)[0]
+        found: int = _DOC_FREQUENCY.unpack_from(self._buffer, value + _DOC_FREQUENCY_AT)[0]
         return found
 
     def postings_at(self, value: int) -> int | None:
