@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from antqsearch.backend.memory import MemorySource, approximate_length
 from antqsearch.datefilter import DateColumn
-from antqsearch.engine import Engine
+from antqsearch.engine import Engine, frequent_terms
 from antqsearch.facets import FacetColumns
 from antqsearch.plan import All, Any, Fields, Term
 from antqsearch.record import AnalysedArticle, ArticleRecord
@@ -131,6 +131,7 @@ def test_preload_reads_the_most_frequent_terms_within_the_budget(
     """Most frequent first (ties in term order), until the next does not fit the budget;
     none of fewer than ``least`` articles."""
     engine = Engine(source, k1=1.2, b=0.75)
-    read = engine.preload(("text",), budget, least)
+    read = engine.preload(frequent_terms({"text": source.document_frequencies("text")}, least),
+                          budget)
     assert {term for _, term, _ in engine._cache} == cached
     assert read == sum(len(engine.postings("text", t)[0]) for t in cached)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +36,6 @@ CACHE_POSTINGS = 20_000_000
 # articles: 8.8 M postings of 4,264 syllables in 7 s; two workers then served 88–112 req/s
 # (p95 194–238 ms), against 55–58 req/s (p95 370–394 ms) without.
 PRELOAD_POSTINGS = CACHE_POSTINGS // 2
-# The fields whose syllables are read before the server is ready.
-PRELOAD_FIELDS = ("text", "head")
 # Only terms of more articles than one posting block holds (Whoosh's W3 blocks: 128): a
 # rarer term costs little more than its look-up, and there are tens of thousands of them.
 PRELOAD_MIN_ARTICLES = 129
@@ -137,19 +135,14 @@ class Engine:
             found = self._spelling_maps[field] = {k: tuple(v) for k, v in table.items()}
         return found
 
-    def preload(self, fields: tuple[str, ...] = PRELOAD_FIELDS,
-                budget: int = PRELOAD_POSTINGS, least: int = PRELOAD_MIN_ARTICLES) -> int:
-        """Read the postings of the fields' most frequent terms into the cache, most frequent
-        first, up to ``budget`` postings in all, terms of at least ``least`` articles; how
-        many were read. Decoding a posting list costs in proportion to its
-        length, and common words are in most queries: a cold search of them read hundreds
-        of blocks."""
-        found = [(frequency, field, term) for field in fields
-                 for term, frequency in self.source.document_frequencies(field)
-                 if frequency >= least]
-        found.sort(key=lambda item: -item[0])
+    def preload(self, terms: Iterable[tuple[int, str, str]],
+                budget: int = PRELOAD_POSTINGS) -> int:
+        """Read the postings of ``terms`` (:func:`frequent_terms`) into the cache, in their
+        order, until the next one does not fit ``budget`` postings; how many were read.
+        Decoding a posting list costs in proportion to its length, and common words are in
+        most queries: a cold search of them read hundreds of blocks."""
         read = 0
-        for frequency, field, term in found:
+        for frequency, field, term in terms:
             if read + frequency > budget:
                 break
             read += len(self.postings(field, term)[0])
@@ -239,3 +232,14 @@ class Engine:
             docs = docs[keep]
         order = np.lexsort((docs, -score[docs]))
         return docs[order][start:stop]
+
+
+def frequent_terms(frequencies: Mapping[str, Iterable[tuple[str, int]]],
+                   least: int = PRELOAD_MIN_ARTICLES) -> list[tuple[int, str, str]]:
+    """(frequency, field, term) of the terms of at least ``least`` articles, most frequent
+    first (ties in field and term order): what :meth:`Engine.preload` reads, from each
+    field's document frequencies."""
+    found = [(frequency, field, term) for field, counts in frequencies.items()
+             for term, frequency in counts if frequency >= least]
+    found.sort(key=lambda item: -item[0])
+    return found

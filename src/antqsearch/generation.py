@@ -21,7 +21,7 @@ from . import settings
 from .analysis import ANALYSIS_VERSION
 from .backend import IndexBackend, PostingsSource
 from .datefilter import DateColumn
-from .engine import Engine
+from .engine import Engine, frequent_terms
 from .facets import FacetColumns
 from .plan import Any as AnyOf
 from .plan import Term
@@ -38,7 +38,7 @@ from .store import (
     open_leased,
     read_manifest,
 )
-from .suggest import Vocabulary, suggest
+from .suggest import SYLLABLE_FIELDS, Vocabulary, suggest
 
 # Declared (with their help) in settings.py.
 STORED_CACHE = settings.STORED_CACHE.default
@@ -107,6 +107,7 @@ class Generation:
     vocabulary: Vocabulary
     built_at: float | None
     doc_count: int
+    frequent: list[tuple[int, str, str]]  # what the warm-up preloads (engine.frequent_terms)
 
     stored_cache: Recent[int, ArticleRecord] = field(
         default_factory=lambda: Recent(STORED_CACHE))
@@ -194,11 +195,14 @@ def open_generation(index_dir: Path, weights: Weights,
     try:
         manifest = _check_version(path)
         engine = Engine(source, weights.k1, weights.b, weights.idf, weights.field_b())
+        # Read once: the vocabulary's syllables, and the terms the warm-up preloads.
+        frequencies = {f: list(source.document_frequencies(f)) for f in SYLLABLE_FIELDS}
         generation = Generation(
             path, source, engine, FacetColumns.load(source),
-            _date_rank(source), DateColumn.load(source), Vocabulary.load(source),
+            _date_rank(source), DateColumn.load(source), Vocabulary.load(source, frequencies),
             manifest.built_at,
             source.doc_count(),
+            frequent_terms(frequencies),
         )
     except BaseException:
         source.close()

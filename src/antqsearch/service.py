@@ -106,7 +106,7 @@ class SearchService:
 
     def _warm(self, gen: Generation) -> str | None:
         read_through(gen.path)
-        gen.engine.preload()
+        gen.engine.preload(gen.frequent)
         first = None
         for request in WARM_UP_REQUESTS:
             page = self._search(gen, request)

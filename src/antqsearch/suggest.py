@@ -14,7 +14,7 @@ candidate.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,8 @@ MAX_FORMS = 8
 MAX_NAME = 5
 # Fields whose values are names, as the articles spell them.
 NAME_FIELDS = ("province", "district", "ward", "official", "author")
+# The fields whose terms are syllables (and what the engine preloads the frequent ones of).
+SYLLABLE_FIELDS = ("text", "head")
 if TYPE_CHECKING:
     from .backend import PostingsSource
 
@@ -90,9 +92,13 @@ class Vocabulary:
     names: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, source: PostingsSource) -> Vocabulary:
-        """The vocabulary of an index generation."""
-        pairs = [*source.document_frequencies("text"), *source.document_frequencies("head")]
+    def load(cls, source: PostingsSource,
+             frequencies: Mapping[str, Sequence[tuple[str, int]]] | None = None) -> Vocabulary:
+        """The vocabulary of an index generation (``frequencies``: the document frequencies
+        of its ``text`` and ``head`` fields when already read)."""
+        if frequencies is None:
+            frequencies = {f: list(source.document_frequencies(f)) for f in SYLLABLE_FIELDS}
+        pairs = [p for f in SYLLABLE_FIELDS for p in frequencies[f]]
         syllables = _best_forms(p for p in pairs if p[0].isalpha())
         neighbours: dict[str, list[str]] = {}
         for key in syllables:
