@@ -161,6 +161,16 @@ def test_suggestions_keep_capitals_and_prefer_what_stands_together(
     assert search(service, "an ninh to quoc").suggestion == "an ninh tổ quốc"
 
 
+def test_a_word_found_nowhere_gets_a_correction_even_when_others_match(
+        service: SearchService) -> None:
+    """A long query matches on most of its words, so it finds articles with a misspelled
+    one; the reader is still told the better spelling of the word that matched nothing."""
+    page = search(service, "hệ thống camera an ninh tại Hà Nộii")
+    assert page.total and not page.relaxed
+    assert page.suggestion == "hệ thống camera an ninh tại Hà Nội"
+    assert search(service, "hệ thống camera an ninh tại Hà Nội").suggestion is None
+
+
 def test_adjacent_words_outrank_scattered_ones(tmp_path: Path) -> None:
     """An article naming Lê Văn Dũng once, in a long body, is above one where the three
     syllables are many and short-fielded (in its title) but never side by side."""

@@ -23,6 +23,7 @@ class Matched:
     relaxed: bool
     order: np.ndarray  # the ranking key: adjacency tier first, then the score
     together: np.ndarray | None = None  # articles with all the words side by side
+    unknown: bool = False  # a word of the query is in no article (a misspelling?)
 
 
 def adjacency(engine: Engine, built: BuiltQuery, score: np.ndarray, content_units: int,
@@ -88,12 +89,15 @@ def matching(engine: Engine, built: BuiltQuery, weights: Weights) -> Matched:
     leaves nothing), none excluded; their scores and ranking key."""
     order: np.ndarray | None = None
     together = None
+    unknown = False
     if built.empty:
         mask, score, relaxed = engine.live.copy(), engine.nothing().score, False
     else:
         units = {kind: [engine.evaluate(u.query) for u in built.units if u.kind == kind]
                  for kind in ("required", "content", "stop")}
         counted = units["content"] or units["stop"]
+        unknown = any(not (e.mask & engine.live).any()
+                      for e in units["content"] + units["required"])
         need = min_should_match(len(counted), weights)
         mask = engine.live.copy()
         if counted:
@@ -115,7 +119,7 @@ def matching(engine: Engine, built: BuiltQuery, weights: Weights) -> Matched:
     if built.negative is not None:
         mask &= ~engine.evaluate(built.negative).mask
     return Matched(mask, score, relaxed, score if order is None else order,
-                    None if together is None else together & mask)
+                    None if together is None else together & mask, unknown)
 
 
 def phrase_total(matched: Matched, filtered: np.ndarray) -> int | None:

@@ -140,8 +140,8 @@ class SearchService:
                                                                           selection)[0]
         hits = self._ranked(gen, built, matched, filtered, request,
                             marks_of(analysis, matched.relaxed))
-        if built.accented:  # a spelling correction only helps when nothing was found
-            found = filtered.any() and not matched.relaxed
+        if built.accented:  # a spelling correction helps when a word was found nowhere
+            found = filtered.any() and not matched.relaxed and not matched.unknown
             suggestion = None if found else gen.suggestion(parsed)
         return SearchPage(
             query=request.query,
