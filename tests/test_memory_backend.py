@@ -17,7 +17,7 @@ from antqsearch.engine import Engine, frequent_terms
 from antqsearch.facets import FacetColumns
 from antqsearch.plan import All, Any, Fields, Term
 from antqsearch.record import AnalysedArticle, ArticleRecord
-from antqsearch.suggest import Vocabulary, suggest
+from antqsearch.suggest import Vocabulary, suggest, syllable_frequencies
 
 
 def article(doc_id: str, text: dict[str, int], head: dict[str, int] | None = None,
@@ -87,7 +87,7 @@ def test_dates_cover_their_month_or_year(source: MemorySource) -> None:
 
 
 def test_suggestions_read_the_vocabulary(source: MemorySource) -> None:
-    vocabulary = Vocabulary.load(source)
+    vocabulary = Vocabulary.load(source, syllable_frequencies(source))
     assert suggest("an nihn", vocabulary) == "an ninh"
     assert suggest("an ninh", vocabulary) is None
 

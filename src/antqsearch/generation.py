@@ -38,7 +38,7 @@ from .store import (
     open_leased,
     read_manifest,
 )
-from .suggest import SYLLABLE_FIELDS, Vocabulary, suggest
+from .suggest import Vocabulary, suggest, syllable_frequencies
 
 # Declared (with their help) in settings.py.
 STORED_CACHE = settings.STORED_CACHE.default
@@ -195,8 +195,7 @@ def open_generation(index_dir: Path, weights: Weights,
     try:
         manifest = _check_version(path)
         engine = Engine(source, weights.k1, weights.b, weights.idf, weights.field_b())
-        # Read once: the vocabulary's syllables, and the terms the warm-up preloads.
-        frequencies = {f: list(source.document_frequencies(f)) for f in SYLLABLE_FIELDS}
+        frequencies = syllable_frequencies(source)
         generation = Generation(
             path, source, engine, FacetColumns.load(source),
             _date_rank(source), DateColumn.load(source), Vocabulary.load(source, frequencies),

@@ -75,6 +75,12 @@ def _names(source: PostingsSource) -> dict[tuple[str, ...], str]:
     return names
 
 
+def syllable_frequencies(source: PostingsSource) -> dict[str, list[tuple[str, int]]]:
+    """Each syllable field's terms with their document frequencies: read once when a
+    generation opens, for its vocabulary and for the terms its warm-up preloads."""
+    return {f: list(source.document_frequencies(f)) for f in SYLLABLE_FIELDS}
+
+
 def _deletions(word: str) -> set[str]:
     """The word and every form of it with one character deleted."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
@@ -93,11 +99,8 @@ class Vocabulary:
 
     @classmethod
     def load(cls, source: PostingsSource,
-             frequencies: Mapping[str, Sequence[tuple[str, int]]] | None = None) -> Vocabulary:
-        """The vocabulary of an index generation (``frequencies``: the document frequencies
-        of its ``text`` and ``head`` fields when already read)."""
-        if frequencies is None:
-            frequencies = {f: list(source.document_frequencies(f)) for f in SYLLABLE_FIELDS}
+             frequencies: Mapping[str, Sequence[tuple[str, int]]]) -> Vocabulary:
+        """The vocabulary of an index generation, from its :func:`syllable_frequencies`."""
         pairs = [p for f in SYLLABLE_FIELDS for p in frequencies[f]]
         syllables = _best_forms(p for p in pairs if p[0].isalpha())
         neighbours: dict[str, list[str]] = {}
