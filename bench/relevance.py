@@ -196,14 +196,16 @@ def _syllables(text: str, folded: bool = False) -> list[str]:
     return [fold_diacritics(w) for w in words] if folded else words
 
 
-def bm25_baseline(passages: list[dict[str, str]], folded: bool = False) -> Ranker:
-    """Plain BM25 (bm25s, default parameters) over lower-cased syllables of title + text."""
+def bm25_baseline(passages: list[dict[str, str]], folded: bool = False,
+                  k1: float = 1.5, b: float = 0.75) -> Ranker:
+    """Plain BM25 (bm25s; its default parameters are the baseline's) over lower-cased
+    syllables of title + text."""
     import bm25s
 
     ids = [p["id"] for p in passages]
     corpus = [_syllables(f"{p.get('title', '')} {p['text']}", folded) for p in passages]
     vocab = {i: set(doc) for i, doc in zip(ids, corpus, strict=True)}
-    retriever = bm25s.BM25()
+    retriever = bm25s.BM25(k1=k1, b=b)
     retriever.index(corpus, show_progress=False)
 
     def rank(query: str) -> tuple[list[str], Callable[[str], bool]]:
@@ -271,20 +273,20 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             systems["bm25 folded"] = bm25_baseline(passages, folded=True)
         for mode in args.modes:
             per_query: dict[str, dict[str, float]] = {}
+            row_of: dict[str, dict[str, Any]] = {}
             for name, rank in systems.items():
                 if mode == "plain" and name == "bm25 folded":
                     continue
                 started = time.perf_counter()
                 result, per_query[name] = evaluate(rank, queries, qrels, folded=mode == "folded")
-                rows.append({"set": eval_set.name, "mode": mode, "system": name, **result,
-                             "seconds": round(time.perf_counter() - started, 1)})
+                row_of[name] = {"set": eval_set.name, "mode": mode, "system": name, **result,
+                                "seconds": round(time.perf_counter() - started, 1)}
+                rows.append(row_of[name])
                 print(f"  {eval_set.name:<13} {mode:<7} {name:<24} MRR@10 {result['mrr@10']:.4f}"
-                      f"  ({rows[-1]['seconds']} s)", file=sys.stderr)
-            peer = PEERS[mode]
-            if peer in per_query:
-                ours_row = next(r for r in rows if (r["set"], r["mode"], r["system"])
-                                == (eval_set.name, mode, "antqsearch"))
-                ours_row["best_of_both"] = best_of(per_query["antqsearch"], per_query[peer])
+                      f"  ({row_of[name]['seconds']} s)", file=sys.stderr)
+            if PEERS[mode] in per_query:
+                row_of["antqsearch"]["best_of_both"] = best_of(per_query["antqsearch"],
+                                                               per_query[PEERS[mode]])
     return rows
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-relevance = pytest.importorskip("relevance")
+import relevance  # noqa: E402  (bench/ is not a package)
 
 QRELS = {"q1": {"a"}, "q2": {"b"}, "q3": {"c"}, "q4": {"d", "e"}}
 
